@@ -1,0 +1,458 @@
+package dev.orderly.core.internal;
+
+import dev.orderly.core.order.Order;
+import dev.orderly.core.order.OrderId;
+import dev.orderly.core.processing.PermanentFailureException;
+import dev.orderly.core.processing.RetryPolicy;
+import dev.orderly.core.store.ClaimedOrder;
+import dev.orderly.core.store.Lease;
+import dev.orderly.core.store.OrderStore;
+import dev.orderly.core.store.Subscription;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Claims orders and runs them on a fixed pool of workers, renewing the leases of what runs.
+ *
+ * <p>Two paths feed the workers. Orders accepted on this node are handed over through an in-memory
+ * queue and claimed by id at once, with no polling delay. A poll, every poll interval or sooner
+ * when the store signals new orders, takes back expired leases and claims what that path did not
+ * see: orders of other nodes, retries that fell due, orders the full hand-off queue had to drop.
+ * The dispatcher never claims more than it has free workers, so a claimed order is a started order
+ * and no lease waits in a local buffer. Thread-safe.
+ */
+public final class Dispatcher {
+
+  private static final System.Logger LOG = System.getLogger(Dispatcher.class.getName());
+
+  /**
+   * Orders accepted here beyond this many waiting are left to the poll; they are durable anyway.
+   */
+  static final int HAND_OFF_CAPACITY = 10_000;
+
+  private final EngineSettings settings;
+  private final OrderStore store;
+  private final RetryPolicy retryPolicy;
+  private final Listeners listeners;
+  private final NodeStats stats;
+  private final Semaphore freeWorkers;
+  private final BlockingQueue<OrderId> handedOff = new ArrayBlockingQueue<>(HAND_OFF_CAPACITY);
+  private final Map<OrderId, Lease> inFlight = new ConcurrentHashMap<>();
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition signal = lock.newCondition();
+  private boolean signalled;
+  private boolean pollRequested;
+
+  private volatile boolean running;
+  private volatile boolean stopping;
+  private Thread dispatcherThread;
+  private ExecutorService workerPool;
+  private ScheduledExecutorService leaseRenewer;
+  private Subscription subscription;
+
+  public Dispatcher(EngineSettings settings, Listeners listeners, NodeStats stats) {
+    this.settings = settings;
+    this.store = settings.store();
+    this.retryPolicy = settings.retryPolicy();
+    this.listeners = listeners;
+    this.stats = stats;
+    this.freeWorkers = new Semaphore(settings.workers());
+  }
+
+  public void start() {
+    String node = settings.nodeId();
+    workerPool =
+        Executors.newFixedThreadPool(settings.workers(), threads("orderly-worker-" + node));
+    leaseRenewer =
+        Executors.newSingleThreadScheduledExecutor(threads("orderly-lease-renewer-" + node));
+    long renewEvery = Math.max(1, settings.leaseDuration().toMillis() / 3);
+    leaseRenewer.scheduleWithFixedDelay(
+        this::renewQuietly, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+    running = true;
+    subscription = store.onOrdersAvailable(this::requestPoll);
+    dispatcherThread = threads("orderly-dispatcher-" + node).newThread(this::dispatchLoop);
+    dispatcherThread.start();
+  }
+
+  /** Takes an order accepted on this node straight to a worker, if the engine runs. */
+  public void handOff(OrderId orderId) {
+    if (running && handedOff.offer(orderId)) {
+      wake(false);
+    }
+  }
+
+  /** Asks for a poll of the store as soon as the hand-off queue is empty. */
+  public void requestPoll() {
+    wake(true);
+  }
+
+  public int inFlight() {
+    return inFlight.size();
+  }
+
+  private void wake(boolean poll) {
+    lock.lock();
+    try {
+      signalled = true;
+      pollRequested |= poll;
+      signal.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void dispatchLoop() {
+    long pollEveryNanos = settings.pollInterval().toNanos();
+    long nextPollAt = System.nanoTime();
+    boolean moreDue = false;
+    while (running) {
+      int free = freeWorkers.availablePermits();
+      long waitNanos = pollEveryNanos;
+      if (free > 0) {
+        boolean poll =
+            (moreDue && free >= Math.min(settings.claimBatchSize(), (settings.workers() + 1) / 2))
+                || System.nanoTime() - nextPollAt >= 0
+                || (handedOff.isEmpty() && takePollRequest());
+        if (poll || !handedOff.isEmpty()) {
+          try {
+            boolean more = dispatch(free, poll);
+            if (poll) {
+              moreDue = more;
+              nextPollAt = System.nanoTime() + pollEveryNanos;
+            }
+            continue;
+          } catch (RuntimeException e) {
+            LOG.log(
+                Level.WARNING,
+                "could not claim orders; trying again in " + settings.pollInterval(),
+                e);
+            moreDue = false;
+            nextPollAt = System.nanoTime() + pollEveryNanos;
+          }
+        } else {
+          waitNanos = Math.max(1, nextPollAt - System.nanoTime());
+        }
+      }
+      awaitSignal(waitNanos);
+    }
+  }
+
+  private boolean takePollRequest() {
+    lock.lock();
+    try {
+      boolean requested = pollRequested;
+      pollRequested = false;
+      return requested;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void awaitSignal(long nanos) {
+    lock.lock();
+    try {
+      long left = nanos;
+      while (!signalled && running && left > 0) {
+        left = signal.awaitNanos(left);
+      }
+      signalled = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** One round: claims handed-off orders, then due ones if {@code poll}; says if more are due. */
+  private boolean dispatch(int free, boolean poll) {
+    Instant now = settings.clock().instant();
+    List<ClaimedOrder> claimed = new ArrayList<>();
+    List<OrderId> ids = new ArrayList<>();
+    handedOff.drainTo(ids, Math.min(free, settings.claimBatchSize()));
+    if (!ids.isEmpty()) {
+      claimed.addAll(store.claimByIds(ids, settings.nodeId(), now, settings.leaseDuration()));
+    }
+    boolean moreDue = false;
+    if (poll) {
+      store.reclaimExpired(now, retryPolicy.maxAttempts());
+      int wanted = Math.min(free - claimed.size(), settings.claimBatchSize());
+      if (wanted > 0) {
+        List<ClaimedOrder> due =
+            store.claimDue(settings.nodeId(), wanted, now, settings.leaseDuration());
+        moreDue = due.size() == wanted;
+        claimed.addAll(due);
+      }
+    }
+    for (ClaimedOrder order : claimed) {
+      startOnWorker(order);
+    }
+    return moreDue;
+  }
+
+  private void startOnWorker(ClaimedOrder claimed) {
+    // Only this thread takes permits and it counted them before claiming, so this never blocks.
+    freeWorkers.acquireUninterruptibly();
+    inFlight.put(claimed.lease().orderId(), claimed.lease());
+    try {
+      workerPool.execute(
+          () -> {
+            try {
+              process(claimed);
+            } finally {
+              inFlight.remove(claimed.lease().orderId());
+              freeWorkers.release();
+              wake(false);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      inFlight.remove(claimed.lease().orderId());
+      freeWorkers.release();
+      store.release(claimed.lease(), settings.clock().instant());
+    }
+  }
+
+  /**
+   * Runs one dispatch round in the calling thread: takes back expired leases, claims due orders up
+   * to the claim batch size and processes them one after the other.
+   *
+   * @return how many orders were processed
+   */
+  public int runOnce() {
+    Instant now = settings.clock().instant();
+    store.reclaimExpired(now, retryPolicy.maxAttempts());
+    List<ClaimedOrder> claimed =
+        store.claimDue(settings.nodeId(), settings.claimBatchSize(), now, settings.leaseDuration());
+    for (ClaimedOrder order : claimed) {
+      inFlight.put(order.lease().orderId(), order.lease());
+      try {
+        process(order);
+      } finally {
+        inFlight.remove(order.lease().orderId());
+      }
+    }
+    return claimed.size();
+  }
+
+  /** Runs the user's step for one claimed order and records the outcome under its lease. */
+  private void process(ClaimedOrder claimed) {
+    Order order = claimed.order();
+    Lease lease = claimed.lease();
+    stats.started(order);
+    listeners.started(order);
+    Throwable failure = null;
+    try {
+      settings.processor().process(order);
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Exception | Error e) {
+      failure = e;
+    }
+    if (failure instanceof InterruptedException && stopping) {
+      // close() gave up waiting and released the lease; another node takes the order.
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try {
+      Instant now = settings.clock().instant();
+      if (failure == null) {
+        recordCompleted(order, lease, now);
+      } else {
+        recordFailure(order, lease, failure, now);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(
+          Level.WARNING,
+          "order "
+              + order.orderId()
+              + ": could not record the outcome of attempt "
+              + lease.attempt()
+              + "; it runs again once its lease expires",
+          e);
+    }
+    if (failure instanceof InterruptedException) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void recordCompleted(Order order, Lease lease, Instant now) {
+    if (store.complete(lease, now)) {
+      Order completed = order.completed(now);
+      stats.completed(completed);
+      listeners.completed(completed);
+    } else {
+      leaseLost(lease);
+    }
+  }
+
+  private void recordFailure(Order order, Lease lease, Throwable failure, Instant now) {
+    String error = describe(failure);
+    if (failure instanceof PermanentFailureException
+        || !retryPolicy.allowsRetryAfter(lease.attempt())) {
+      if (store.fail(lease, error, now)) {
+        stats.failed();
+        listeners.failed(order.failed(error, now), failure);
+        LOG.log(Level.DEBUG, () -> "order " + order.orderId() + ": failed for good: " + error);
+      } else {
+        leaseLost(lease);
+      }
+      return;
+    }
+    Duration delay =
+        retryPolicy.delayAfter(lease.attempt(), ThreadLocalRandom.current().nextDouble());
+    Instant nextAttemptAt = now.plus(delay);
+    if (store.retryLater(lease, error, nextAttemptAt, now)) {
+      stats.retried();
+      listeners.retryScheduled(order.rescheduled(error, nextAttemptAt, now), failure);
+      LOG.log(
+          Level.DEBUG,
+          () ->
+              "order "
+                  + order.orderId()
+                  + ": attempt "
+                  + lease.attempt()
+                  + " failed, next in "
+                  + delay);
+    } else {
+      leaseLost(lease);
+    }
+  }
+
+  private static String describe(Throwable failure) {
+    if (failure instanceof PermanentFailureException && failure.getMessage() != null) {
+      return failure.getMessage();
+    }
+    return failure.toString();
+  }
+
+  private static void leaseLost(Lease lease) {
+    LOG.log(
+        Level.DEBUG,
+        () ->
+            "order "
+                + lease.orderId()
+                + ": lease of attempt "
+                + lease.attempt()
+                + " was lost before the outcome was recorded; the newer attempt decides");
+  }
+
+  /**
+   * Extends the leases of every order in flight by a lease duration from now.
+   *
+   * @return how many leases were renewed
+   */
+  public int renewLeases() {
+    if (inFlight.isEmpty()) {
+      return 0;
+    }
+    List<Lease> leases = List.copyOf(inFlight.values());
+    List<Lease> renewed =
+        store.renew(leases, settings.clock().instant().plus(settings.leaseDuration()));
+    if (renewed.size() < leases.size()) {
+      Set<Lease> held = new HashSet<>(renewed);
+      for (Lease lease : leases) {
+        if (!held.contains(lease) && inFlight.containsKey(lease.orderId())) {
+          LOG.log(
+              Level.WARNING,
+              "order "
+                  + lease.orderId()
+                  + ": lease lost while processing; another node may run it");
+        }
+      }
+    }
+    return renewed.size();
+  }
+
+  private void renewQuietly() {
+    try {
+      renewLeases();
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "could not renew leases; trying again shortly", e);
+    }
+  }
+
+  /**
+   * Stops claiming, waits up to the shutdown timeout for running orders, then releases the leases
+   * of those still running so that any node can take them at once.
+   *
+   * @return how many orders were released unfinished
+   */
+  public int stop() {
+    stopping = true;
+    running = false;
+    wake(false);
+    subscription.close();
+    joinDispatcher();
+    workerPool.shutdown();
+    boolean finished = awaitWorkers(settings.shutdownTimeout());
+    int released = 0;
+    if (!finished) {
+      Instant now = settings.clock().instant();
+      for (Lease lease : List.copyOf(inFlight.values())) {
+        try {
+          if (store.release(lease, now)) {
+            released++;
+          }
+        } catch (RuntimeException e) {
+          LOG.log(
+              Level.WARNING,
+              "order "
+                  + lease.orderId()
+                  + ": could not release; it runs again once its lease expires",
+              e);
+        }
+      }
+      workerPool.shutdownNow();
+      awaitWorkers(Duration.ofSeconds(1));
+    }
+    leaseRenewer.shutdownNow();
+    return released;
+  }
+
+  private void joinDispatcher() {
+    try {
+      dispatcherThread.join(settings.shutdownTimeout().toMillis() + 1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private boolean awaitWorkers(Duration timeout) {
+    try {
+      return workerPool.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private static ThreadFactory threads(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

@@ -1,0 +1,5 @@
+/**
+ * The engine's moving parts: dispatch, workers, leases, measurements. Not API; may change at any
+ * time.
+ */
+package dev.orderly.core.internal;

@@ -1,0 +1,2 @@
+/** The JDBC order store for PostgreSQL (arrives with the durable-stores work). */
+package dev.orderly.persistence;
