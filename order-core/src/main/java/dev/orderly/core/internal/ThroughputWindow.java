@@ -14,6 +14,9 @@ public final class ThroughputWindow {
   private final long[] countOf;
 
   public ThroughputWindow(Clock clock, int seconds) {
+    if (seconds < 1) {
+      throw new IllegalArgumentException("seconds must be >= 1, was " + seconds);
+    }
     this.clock = clock;
     this.secondOf = new long[seconds];
     this.countOf = new long[seconds];
