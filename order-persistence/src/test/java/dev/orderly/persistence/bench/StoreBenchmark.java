@@ -1,0 +1,96 @@
+package dev.orderly.persistence.bench;
+
+import dev.orderly.core.OrderEngine;
+import dev.orderly.core.order.NewOrder;
+import dev.orderly.persistence.PostgresOrderStore;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Measures the PostgreSQL store: creates through the store API from many concurrent callers, and
+ * the drain of pre-created orders by an engine with a no-op processor. A benchmark, not a test: run
+ * it with {@code bench/store-benchmark.sh}, which also measures pgbench on the same database.
+ *
+ * <p>Arguments: JDBC URL, user, password, callers, orders to create, orders to drain, workers.
+ */
+public final class StoreBenchmark {
+
+  private StoreBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    String url = args[0];
+    String user = args[1];
+    String password = args[2];
+    int callers = Integer.parseInt(args[3]);
+    int creates = Integer.parseInt(args[4]);
+    int drain = Integer.parseInt(args[5]);
+    int workers = Integer.parseInt(args[6]);
+    String schema = "bench_" + Long.toHexString(System.nanoTime());
+    try (PostgresOrderStore store =
+        PostgresOrderStore.builder(url, user, password)
+            .schema(schema)
+            .poolSize(Math.max(10, workers + 4))
+            .build()) {
+      createConcurrently(store, callers, Math.min(2_000, creates), "warm-up ");
+      double createRate = createConcurrently(store, callers, creates, "");
+      System.out.printf(
+          "create: %d callers, %d orders, %.0f orders/s%n", callers, creates, createRate);
+
+      List<NewOrder> batch = new ArrayList<>();
+      for (int i = 0; i < drain; i++) {
+        batch.add(
+            NewOrder.of("drain-" + i, "user-" + (i % 100), List.of("sku-" + i), BigDecimal.TEN));
+      }
+      store.createAll(batch, Instant.now());
+      long target = store.statistics().total();
+      long start = System.nanoTime();
+      try (OrderEngine engine = OrderEngine.builder(store, order -> {}).workers(workers).build()) {
+        engine.start();
+        while (store.statistics().completedCount() < target) {
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      System.out.printf(
+          "drain: %d workers, %d orders, %.0f orders/s%n", workers, drain, drain / seconds);
+    } finally {
+      try (var connection = java.sql.DriverManager.getConnection(url, user, password);
+          var statement = connection.createStatement()) {
+        statement.execute("drop schema if exists " + schema + " cascade");
+      }
+    }
+  }
+
+  private static double createConcurrently(
+      PostgresOrderStore store, int callers, int orders, String prefix) throws Exception {
+    AtomicInteger next = new AtomicInteger();
+    CountDownLatch done = new CountDownLatch(callers);
+    ExecutorService pool = Executors.newFixedThreadPool(callers);
+    String run = prefix.isEmpty() ? "c-" : "w-";
+    long start = System.nanoTime();
+    for (int c = 0; c < callers; c++) {
+      pool.execute(
+          () -> {
+            int i;
+            while ((i = next.getAndIncrement()) < orders) {
+              store.create(
+                  NewOrder.of(run + i, "user-" + (i % 100), List.of("sku-" + i), BigDecimal.TEN),
+                  Instant.now());
+            }
+            done.countDown();
+          });
+    }
+    done.await();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    pool.shutdown();
+    return orders / seconds;
+  }
+}
