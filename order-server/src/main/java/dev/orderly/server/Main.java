@@ -1,0 +1,97 @@
+package dev.orderly.server;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command line: {@code java -jar order-server.jar [options]}. Parses the options (see {@link
+ * ServerConfig#usage()}), starts an {@link OrderlyServer} and runs until the process is told to
+ * stop (SIGTERM, Ctrl-C), then shuts the server down gracefully and exits with status 0.
+ *
+ * <p>Exit statuses: 0 after a clean stop or for {@code --help} and {@code --version}; 1 when the
+ * server cannot start; 2 for a bad option, with one line on standard error that names it.
+ */
+public final class Main {
+
+  static final int EXIT_OK = 0;
+  static final int EXIT_START_FAILED = 1;
+  static final int EXIT_BAD_OPTION = 2;
+
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+  private static final String PROGRAM = "orderly";
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    AtomicReference<OrderlyServer> running = new AtomicReference<>();
+    // Registered before the server starts, so a SIGTERM during startup still stops what started.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  OrderlyServer server = running.get();
+                  if (server != null) {
+                    server.close();
+                  }
+                },
+                "orderly-shutdown"));
+    Signals.exitNormallyOnSigterm();
+    int status = run(args, System.getenv(), System.out, System.err, running::set);
+    if (status != EXIT_OK || running.get() == null) {
+      System.exit(status);
+    }
+    awaitShutdown();
+  }
+
+  /**
+   * Everything but the process handling, for tests: prints help or version, or parses the options
+   * and starts the server, handing it to {@code started}.
+   *
+   * @return the exit status; {@link #EXIT_OK} also when the server is now running
+   */
+  static int run(
+      String[] args,
+      Map<String, String> env,
+      PrintStream out,
+      PrintStream err,
+      java.util.function.Consumer<OrderlyServer> started) {
+    List<String> arguments = List.of(args);
+    if (arguments.contains("--help") || arguments.contains("-h")) {
+      out.print(ServerConfig.usage());
+      return EXIT_OK;
+    }
+    if (arguments.contains("--version")) {
+      out.println("Orderly " + OrderlyServer.version());
+      return EXIT_OK;
+    }
+    ServerConfig config;
+    try {
+      config = ServerConfig.parse(arguments, env);
+    } catch (InvalidOptionException e) {
+      err.println(PROGRAM + ": " + e.getMessage());
+      return EXIT_BAD_OPTION;
+    }
+    try {
+      started.accept(OrderlyServer.start(config));
+      return EXIT_OK;
+    } catch (RuntimeException e) {
+      LOG.debug("Orderly could not start", e);
+      err.println(PROGRAM + ": could not start: " + e.getMessage());
+      return EXIT_START_FAILED;
+    }
+  }
+
+  /** Keeps the main thread alive: the server's threads are daemons. Shutdown hooks end the JVM. */
+  private static void awaitShutdown() {
+    try {
+      new CountDownLatch(1).await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

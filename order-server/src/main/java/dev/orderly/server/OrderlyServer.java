@@ -1,0 +1,301 @@
+package dev.orderly.server;
+
+import dev.orderly.api.OrderlyApplication;
+import dev.orderly.core.OrderEngine;
+import dev.orderly.core.OrderlyException;
+import dev.orderly.core.store.InMemoryOrderStore;
+import dev.orderly.core.store.OrderStore;
+import dev.orderly.persistence.EmbeddedDatabase;
+import dev.orderly.persistence.PostgresOrderStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
+import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
+import org.glassfish.jersey.server.ServerProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/**
+ * A running Orderly server: the HTTP API on Grizzly, an order engine with the demo processor, and
+ * the store that {@link ServerConfig#store()} names. {@link #start(ServerConfig)} brings it up;
+ * {@link #close()} shuts it down gracefully. Thread-safe.
+ *
+ * <pre>{@code
+ * try (OrderlyServer server = OrderlyServer.start(ServerConfig.parse(args, System.getenv()))) {
+ *   URI orders = server.uri().resolve("/orders");
+ * }
+ * }</pre>
+ *
+ * <p>Closing stops accepting HTTP requests and lets running ones finish, closes the engine (which
+ * waits up to the shutdown timeout for running orders and then releases the rest to Pending, so no
+ * order is left Processing), then closes the store and stops the embedded database.
+ */
+public final class OrderlyServer implements AutoCloseable {
+
+  /** The API's limit on a request body; Grizzly's buffers are sized to match it. */
+  public static final int MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+
+  /** How long running HTTP requests may take to finish once the server stops accepting: 3 s. */
+  static final Duration HTTP_GRACE_PERIOD = Duration.ofSeconds(3);
+
+  private static final Logger LOG = LoggerFactory.getLogger(OrderlyServer.class);
+  private static final String VERSION_RESOURCE = "version.properties";
+  private static final String WILDCARD_IPV4 = "0.0.0.0";
+  private static final String WILDCARD_IPV6 = "::";
+  private static final String LOOPBACK = "127.0.0.1";
+
+  private final ServerConfig config;
+  private final EmbeddedDatabase database;
+  private final OrderStore store;
+  private final OrderEngine engine;
+  private final HttpServer http;
+  private final URI uri;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private OrderlyServer(
+      ServerConfig config,
+      EmbeddedDatabase database,
+      OrderStore store,
+      OrderEngine engine,
+      HttpServer http,
+      URI uri) {
+    this.config = config;
+    this.database = database;
+    this.store = store;
+    this.engine = engine;
+    this.http = http;
+    this.uri = uri;
+  }
+
+  /**
+   * Opens the store, starts the engine and starts listening; on failure, closes whatever it had
+   * opened.
+   *
+   * @throws OrderlyException when the database cannot be started or reached, or the port cannot be
+   *     bound; the message says which
+   */
+  public static OrderlyServer start(ServerConfig config) {
+    Objects.requireNonNull(config, "config");
+    routeJavaUtilLoggingToSlf4j();
+    long started = System.nanoTime();
+    LOG.info("Starting Orderly {}: {}", version(), config);
+    Deque<AutoCloseable> opened = new ArrayDeque<>();
+    try {
+      EmbeddedDatabase database = null;
+      OrderStore store;
+      switch (config.store()) {
+        case IN_MEMORY -> store = new InMemoryOrderStore();
+        case EMBEDDED -> {
+          database = EmbeddedDatabase.start(config.dataDir());
+          opened.push(database);
+          store = postgresStore(config, database.jdbcUrl(), database.user(), database.password());
+        }
+        case EXTERNAL ->
+            store = postgresStore(config, config.dbUrl(), config.dbUser(), config.dbPassword());
+        default -> throw new IllegalStateException("unknown store " + config.store());
+      }
+      if (store instanceof AutoCloseable closeable) {
+        opened.push(closeable);
+      }
+      OrderEngine engine = engine(config, store);
+      opened.push(engine);
+      engine.start();
+      HttpServer http = listen(config, engine);
+      opened.push(http::shutdownNow);
+      URI uri = uri(config.host(), http.getListeners().iterator().next().getPort());
+      LOG.info(
+          "Orderly {} listening on {} with {} workers; store: {}; ready in {} ms",
+          version(),
+          uri,
+          config.workers(),
+          config.storeDescription(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      return new OrderlyServer(config, database, store, engine, http, uri);
+    } catch (RuntimeException | Error e) {
+      closeAll(opened, e);
+      throw e;
+    }
+  }
+
+  /** The server's base URI, such as {@code http://127.0.0.1:8080/}, with the port it bound. */
+  public URI uri() {
+    return uri;
+  }
+
+  public ServerConfig config() {
+    return config;
+  }
+
+  /** The engine's node id, seen as an order's {@code processed_by}. */
+  public String nodeId() {
+    return engine.nodeId();
+  }
+
+  /** Whether the server is up: not closed, and its engine running. */
+  public boolean isRunning() {
+    return !closed.get() && engine.isRunning();
+  }
+
+  /**
+   * Shuts down gracefully: stops accepting HTTP requests and waits up to 3 s for running ones,
+   * closes the engine (running orders finish or are released to Pending within the shutdown
+   * timeout), closes the store and stops the embedded database. Closing twice does nothing; a step
+   * that fails is logged and the rest still run.
+   */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    long started = System.nanoTime();
+    LOG.info("Stopping Orderly on {}", uri);
+    stopHttp();
+    step("close the engine", engine::close);
+    if (store instanceof AutoCloseable closeable) {
+      step("close the store", closeable::close);
+    }
+    if (database != null) {
+      step("stop the embedded database", database::close);
+    }
+    LOG.info(
+        "Orderly stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+  }
+
+  @Override
+  public String toString() {
+    return "OrderlyServer[" + uri + ", " + config.storeDescription() + "]";
+  }
+
+  /** The version of this build, such as {@code 0.1.0-SNAPSHOT}. */
+  public static String version() {
+    try (InputStream in = OrderlyServer.class.getResourceAsStream(VERSION_RESOURCE)) {
+      if (in == null) {
+        return "unknown";
+      }
+      Properties properties = new Properties();
+      properties.load(in);
+      return properties.getProperty("version", "unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  private static PostgresOrderStore postgresStore(
+      ServerConfig config, String url, String user, String password) {
+    return PostgresOrderStore.builder(url, user, password).poolSize(config.dbPoolSize()).build();
+  }
+
+  private static OrderEngine engine(ServerConfig config, OrderStore store) {
+    OrderEngine.Builder builder =
+        OrderEngine.builder(
+                store, new DemoProcessor(config.processingDelay(), config.failureRate()))
+            .workers(config.workers())
+            .shutdownTimeout(config.shutdownTimeout());
+    if (config.nodeId() != null) {
+      builder.nodeId(config.nodeId());
+    }
+    return builder.build();
+  }
+
+  private static HttpServer listen(ServerConfig config, OrderEngine engine) {
+    OrderlyApplication application = new OrderlyApplication(engine.client(), engine::isRunning);
+    // WADL needs JAXB, which is not here; without this Jersey logs a warning on every start.
+    application.property(ServerProperties.WADL_FEATURE_DISABLE, true);
+    URI bind = URI.create("http://" + hostForUri(config.host()) + ":" + config.port() + "/");
+    HttpServer http = GrizzlyHttpServerFactory.createHttpServer(bind, application, false);
+    for (NetworkListener listener : http.getListeners()) {
+      listener
+          .getTransport()
+          .setWorkerThreadPoolConfig(
+              ThreadPoolConfig.defaultConfig()
+                  .copy()
+                  .setPoolName("orderly-http")
+                  .setCorePoolSize(config.httpThreads())
+                  .setMaxPoolSize(config.httpThreads()));
+      listener.setMaxFormPostSize(MAX_REQUEST_BODY_BYTES);
+      listener.setMaxBufferedPostSize(MAX_REQUEST_BODY_BYTES);
+    }
+    // A body the API refused unread is skipped up to this size to keep the connection alive.
+    http.getServerConfiguration().setMaxPayloadRemainderToSkip(MAX_REQUEST_BODY_BYTES);
+    try {
+      http.start();
+    } catch (IOException e) {
+      http.shutdownNow();
+      throw new OrderlyException(
+          "could not listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+    }
+    return http;
+  }
+
+  /** An IPv6 literal needs brackets in a URI. */
+  private static String hostForUri(String host) {
+    return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+  }
+
+  /** Where a client on this machine reaches the server: the loopback address for a wildcard. */
+  private static URI uri(String host, int port) {
+    String reachable =
+        host.equals(WILDCARD_IPV4) || host.equals(WILDCARD_IPV6) || host.equals("[::]")
+            ? LOOPBACK
+            : hostForUri(host);
+    return URI.create("http://" + reachable + ":" + port + "/");
+  }
+
+  private void stopHttp() {
+    try {
+      http.shutdown(HTTP_GRACE_PERIOD.toMillis(), TimeUnit.MILLISECONDS)
+          .get(HTTP_GRACE_PERIOD.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+      LOG.info("HTTP listener on {} stopped", uri);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      http.shutdownNow();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("HTTP requests still running after {}; stopping now", HTTP_GRACE_PERIOD);
+      http.shutdownNow();
+    }
+  }
+
+  private static void step(String what, ThrowingRunnable action) {
+    try {
+      action.run();
+    } catch (Exception e) {
+      LOG.warn("Could not {} cleanly", what, e);
+    }
+  }
+
+  private static void closeAll(Deque<AutoCloseable> opened, Throwable failure) {
+    while (!opened.isEmpty()) {
+      try {
+        opened.pop().close();
+      } catch (Exception e) {
+        failure.addSuppressed(e);
+      }
+    }
+  }
+
+  /** Hooks java.util.logging (Grizzly, Jersey) into SLF4J once per JVM. */
+  private static synchronized void routeJavaUtilLoggingToSlf4j() {
+    if (!SLF4JBridgeHandler.isInstalled()) {
+      SLF4JBridgeHandler.removeHandlersForRootLogger();
+      SLF4JBridgeHandler.install();
+    }
+  }
+
+  @FunctionalInterface
+  private interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+}
