@@ -3,13 +3,15 @@ package dev.orderly.api;
 import dev.orderly.core.OrderClient;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 
 /**
- * The Jersey application of Orderly's HTTP API: the order, metrics and health resources, JSON
- * mapping and the problem+json error mappers, ready for any Jersey container. Thread-safe once
- * built: its resources hold no per-request state.
+ * The Jersey application of Orderly's HTTP API: the order, metrics, health and OpenAPI resources,
+ * JSON mapping, the 1 MiB body limit and the mappers that answer every error as {@code
+ * application/problem+json}. It holds no server: any Jersey container can run it. Thread-safe once
+ * built: its resources hold no per-request state, only the thread-safe client.
  *
  * <pre>{@code
  * ResourceConfig app = new OrderlyApplication(engine.client(), engine::isRunning);
@@ -26,6 +28,23 @@ public final class OrderlyApplication extends ResourceConfig {
   public OrderlyApplication(OrderClient client, BooleanSupplier engineRunning) {
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(engineRunning, "engineRunning");
+    setApplicationName("orderly");
+
+    // Jersey's own Jackson mappers answer text/plain with class names; ours replace them.
+    register(JacksonFeature.withoutExceptionMappers());
+    register(new JsonMapperProvider());
+    register(new BodySizeLimitFilter());
+    ExceptionMappers.all().forEach(this::register);
+
+    register(new OrderResource(client));
+    register(new MetricsResource(client));
+    register(new HealthResource(client, engineRunning));
+    register(new OpenApiResource());
+
     property(ServerProperties.WADL_FEATURE_DISABLE, true);
+    // Location: /orders/11, as the seed answered, not resolved against the request's host.
+    property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
+    // Errors are answered by our mappers with problem+json; no container error pages.
+    property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
   }
 }
