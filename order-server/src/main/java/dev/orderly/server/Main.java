@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The command line: {@code java -jar order-server.jar [options]}. Parses the options (see {@link
  * ServerConfig#usage()}), starts an {@link OrderlyServer} and runs until the process is told to
- * stop (SIGTERM, Ctrl-C), then shuts the server down gracefully and exits with status 0.
+ * stop (SIGTERM, Ctrl-C), then shuts the server down gracefully and exits with status 0 (see {@link
+ * Signals} for why the signals are handled here and not only by a shutdown hook).
  *
  * <p>Exit statuses: 0 after a clean stop or for {@code --help} and {@code --version}; 1 when the
  * server cannot start; 2 for a bad option, with one line on standard error that names it.
@@ -29,18 +30,17 @@ public final class Main {
 
   public static void main(String[] args) {
     AtomicReference<OrderlyServer> running = new AtomicReference<>();
-    // Registered before the server starts, so a SIGTERM during startup still stops what started.
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  OrderlyServer server = running.get();
-                  if (server != null) {
-                    server.close();
-                  }
-                },
-                "orderly-shutdown"));
-    Signals.exitNormallyOnSigterm();
+    Runnable stop =
+        () -> {
+          OrderlyServer server = running.get();
+          if (server != null) {
+            server.close();
+          }
+        };
+    Signals.onStopSignal(stop);
+    // For any other way the JVM ends (System.exit elsewhere, a platform without the signal
+    // handlers); closing twice does nothing.
+    Runtime.getRuntime().addShutdownHook(new Thread(stop, "orderly-shutdown"));
     int status = run(args, System.getenv(), System.out, System.err, running::set);
     if (status != EXIT_OK || running.get() == null) {
       System.exit(status);

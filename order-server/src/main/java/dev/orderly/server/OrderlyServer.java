@@ -15,6 +15,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -58,23 +59,16 @@ public final class OrderlyServer implements AutoCloseable {
   private static final String LOOPBACK = "127.0.0.1";
 
   private final ServerConfig config;
-  private final EmbeddedDatabase database;
-  private final OrderStore store;
+  private final OpenStore storage;
   private final OrderEngine engine;
   private final HttpServer http;
   private final URI uri;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private OrderlyServer(
-      ServerConfig config,
-      EmbeddedDatabase database,
-      OrderStore store,
-      OrderEngine engine,
-      HttpServer http,
-      URI uri) {
+      ServerConfig config, OpenStore storage, OrderEngine engine, HttpServer http, URI uri) {
     this.config = config;
-    this.database = database;
-    this.store = store;
+    this.storage = storage;
     this.engine = engine;
     this.http = http;
     this.uri = uri;
@@ -89,32 +83,23 @@ public final class OrderlyServer implements AutoCloseable {
    */
   public static OrderlyServer start(ServerConfig config) {
     Objects.requireNonNull(config, "config");
-    routeJavaUtilLoggingToSlf4j();
     long started = System.nanoTime();
+    // The database starts on its own thread while this one builds the engine and the HTTP
+    // application: each takes a second or two on a cold JVM, and they do not depend on each other.
+    CompletableFuture<OpenStore> opening = openInBackground(config);
+    routeJavaUtilLoggingToSlf4j();
     LOG.info("Starting Orderly {}: {}", version(), config);
     Deque<AutoCloseable> opened = new ArrayDeque<>();
     try {
-      EmbeddedDatabase database = null;
-      OrderStore store;
-      switch (config.store()) {
-        case IN_MEMORY -> store = new InMemoryOrderStore();
-        case EMBEDDED -> {
-          database = EmbeddedDatabase.start(config.dataDir());
-          opened.push(database);
-          store = postgresStore(config, database.jdbcUrl(), database.user(), database.password());
-        }
-        case EXTERNAL ->
-            store = postgresStore(config, config.dbUrl(), config.dbUser(), config.dbPassword());
-        default -> throw new IllegalStateException("unknown store " + config.store());
-      }
-      if (store instanceof AutoCloseable closeable) {
-        opened.push(closeable);
-      }
+      StartingOrderStore store = new StartingOrderStore(opening.thenApply(OpenStore::store));
       OrderEngine engine = engine(config, store);
       opened.push(engine);
-      engine.start();
-      HttpServer http = listen(config, engine);
+      HttpServer http = createHttpServer(config, engine);
       opened.push(http::shutdownNow);
+      store.awaitOpen();
+      OpenStore open = opening.join();
+      engine.start();
+      listen(config, http);
       URI uri = uri(config.host(), http.getListeners().iterator().next().getPort());
       LOG.info(
           "Orderly {} listening on {} with {} workers; store: {}; ready in {} ms",
@@ -123,9 +108,10 @@ public final class OrderlyServer implements AutoCloseable {
           config.workers(),
           config.storeDescription(),
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-      return new OrderlyServer(config, database, store, engine, http, uri);
+      return new OrderlyServer(config, open, engine, http, uri);
     } catch (RuntimeException | Error e) {
       closeAll(opened, e);
+      closeWhenOpen(opening, e);
       throw e;
     }
   }
@@ -164,12 +150,7 @@ public final class OrderlyServer implements AutoCloseable {
     LOG.info("Stopping Orderly on {}", uri);
     stopHttp();
     step("close the engine", engine::close);
-    if (store instanceof AutoCloseable closeable) {
-      step("close the store", closeable::close);
-    }
-    if (database != null) {
-      step("stop the embedded database", database::close);
-    }
+    storage.close();
     LOG.info(
         "Orderly stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
   }
@@ -193,6 +174,77 @@ public final class OrderlyServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The store, and the embedded database under it if there is one; closing closes both, the store
+   * first.
+   */
+  private record OpenStore(OrderStore store, EmbeddedDatabase database) {
+
+    static OpenStore open(ServerConfig config) {
+      return switch (config.store()) {
+        case IN_MEMORY -> new OpenStore(new InMemoryOrderStore(), null);
+        case EXTERNAL ->
+            new OpenStore(
+                postgresStore(config, config.dbUrl(), config.dbUser(), config.dbPassword()), null);
+        case EMBEDDED -> {
+          EmbeddedDatabase database = EmbeddedDatabase.start(config.dataDir());
+          try {
+            yield new OpenStore(
+                postgresStore(config, database.jdbcUrl(), database.user(), database.password()),
+                database);
+          } catch (RuntimeException | Error e) {
+            database.close();
+            throw e;
+          }
+        }
+      };
+    }
+
+    void close() {
+      if (store instanceof AutoCloseable closeable) {
+        step("close the store", closeable::close);
+      }
+      if (database != null) {
+        step("stop the embedded database", database::close);
+      }
+    }
+  }
+
+  private static CompletableFuture<OpenStore> openInBackground(ServerConfig config) {
+    if (config.store() == ServerConfig.Store.IN_MEMORY) {
+      return CompletableFuture.completedFuture(OpenStore.open(config));
+    }
+    CompletableFuture<OpenStore> opening = new CompletableFuture<>();
+    Thread opener =
+        new Thread(
+            () -> {
+              try {
+                opening.complete(OpenStore.open(config));
+              } catch (Throwable e) {
+                opening.completeExceptionally(e);
+              }
+            },
+            "orderly-store-open");
+    opener.setDaemon(true);
+    opener.start();
+    return opening;
+  }
+
+  /** After a failed start: waits for the store to open, if it does, and closes it. */
+  private static void closeWhenOpen(CompletableFuture<OpenStore> opening, Throwable failure) {
+    OpenStore open;
+    try {
+      open = opening.join();
+    } catch (RuntimeException e) {
+      // The opening failed, and that failure is the one being reported, or one beside it.
+      if (e.getCause() != failure) {
+        failure.addSuppressed(e.getCause() != null ? e.getCause() : e);
+      }
+      return;
+    }
+    open.close();
+  }
+
   private static PostgresOrderStore postgresStore(
       ServerConfig config, String url, String user, String password) {
     return PostgresOrderStore.builder(url, user, password).poolSize(config.dbPoolSize()).build();
@@ -210,7 +262,8 @@ public final class OrderlyServer implements AutoCloseable {
     return builder.build();
   }
 
-  private static HttpServer listen(ServerConfig config, OrderEngine engine) {
+  /** The HTTP server with the API, configured but not yet listening. */
+  private static HttpServer createHttpServer(ServerConfig config, OrderEngine engine) {
     OrderlyApplication application = new OrderlyApplication(engine.client(), engine::isRunning);
     // WADL needs JAXB, which is not here; without this Jersey logs a warning on every start.
     application.property(ServerProperties.WADL_FEATURE_DISABLE, true);
@@ -230,14 +283,16 @@ public final class OrderlyServer implements AutoCloseable {
     }
     // A body the API refused unread is skipped up to this size to keep the connection alive.
     http.getServerConfiguration().setMaxPayloadRemainderToSkip(MAX_REQUEST_BODY_BYTES);
+    return http;
+  }
+
+  private static void listen(ServerConfig config, HttpServer http) {
     try {
       http.start();
     } catch (IOException e) {
-      http.shutdownNow();
       throw new OrderlyException(
           "could not listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
     }
-    return http;
   }
 
   /** An IPv6 literal needs brackets in a URI. */
