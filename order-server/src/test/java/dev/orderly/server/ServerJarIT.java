@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orderly.core.testing.Await;
 import dev.orderly.persistence.TestDatabase;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +39,7 @@ class ServerJarIT {
   private final List<Process> processes = new ArrayList<>();
 
   @TempDir Path workingDirectory;
+  @TempDir Path logs;
 
   @AfterEach
   void killLeftovers() {
@@ -56,8 +53,8 @@ class ServerJarIT {
   /** A running child JVM and what it printed so far. */
   private final class Child {
     final Process process;
-    final List<String> out = Collections.synchronizedList(new ArrayList<>());
-    final List<String> err = Collections.synchronizedList(new ArrayList<>());
+    final Path outFile;
+    final Path errFile;
 
     Child(String... args) {
       List<String> command = new ArrayList<>();
@@ -66,7 +63,15 @@ class ServerJarIT {
       command.add("-jar");
       command.add(jar().toString());
       command.addAll(List.of(args));
-      ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory.toFile());
+      // Files, not pipes: a pipe read while the process exits can lose its last lines.
+      int number = processes.size() + 1;
+      outFile = logs.resolve("child-" + number + ".out");
+      errFile = logs.resolve("child-" + number + ".err");
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .directory(workingDirectory.toFile())
+              .redirectOutput(outFile.toFile())
+              .redirectError(errFile.toFile());
       // Only what the test passes: no ORDERLY_* variable of the machine leaks in.
       builder.environment().keySet().removeIf(name -> name.startsWith("ORDERLY_"));
       try {
@@ -75,8 +80,14 @@ class ServerJarIT {
         throw new UncheckedIOException(e);
       }
       processes.add(process);
-      drain(process.getInputStream(), out);
-      drain(process.getErrorStream(), err);
+    }
+
+    List<String> out() {
+      return lines(outFile);
+    }
+
+    List<String> err() {
+      return lines(errFile);
     }
 
     URI awaitListening() {
@@ -84,18 +95,16 @@ class ServerJarIT {
           "the server says it listens",
           START_DEADLINE,
           () -> listeningUri().isPresent() || !process.isAlive(),
-          () -> "; output: " + out + " " + err);
+          () -> "; output: " + out() + " " + err());
       return listeningUri()
-          .orElseThrow(() -> new AssertionError("the server exited: " + out + " " + err));
+          .orElseThrow(() -> new AssertionError("the server exited: " + out() + " " + err()));
     }
 
     Optional<URI> listeningUri() {
-      synchronized (out) {
-        for (String line : out) {
-          Matcher matcher = LISTENING.matcher(line);
-          if (matcher.find()) {
-            return Optional.of(URI.create(matcher.group(1)));
-          }
+      for (String line : out()) {
+        Matcher matcher = LISTENING.matcher(line);
+        if (matcher.find()) {
+          return Optional.of(URI.create(matcher.group(1)));
         }
       }
       return Optional.empty();
@@ -108,8 +117,6 @@ class ServerJarIT {
 
     int awaitExit() throws InterruptedException {
       assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the process exits").isTrue();
-      // The drain threads may still be reading the last lines.
-      Await.until("the output is read", Duration.ofSeconds(5), () -> !process.isAlive());
       return process.exitValue();
     }
   }
@@ -120,22 +127,12 @@ class ServerJarIT {
     return jar;
   }
 
-  private static void drain(InputStream stream, List<String> lines) {
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader in =
-                  new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                  lines.add(line);
-                }
-              } catch (IOException e) {
-                lines.add("(output unreadable: " + e + ")");
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
+  private static List<String> lines(Path file) {
+    try {
+      return Files.exists(file) ? Files.readAllLines(file, StandardCharsets.UTF_8) : List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static String order(String id) {
@@ -173,11 +170,11 @@ class ServerJarIT {
 
     int status = child.stopWithSigterm();
 
-    assertThat(status).as("exit status; output %s %s", child.out, child.err).isZero();
+    assertThat(status).as("exit status; output %s %s", child.out(), child.err()).isZero();
     assertThat(PostgresServerTest.storedStatuses(database)).isEqualTo(Map.of("Pending", 3));
-    assertThat(child.out).anyMatch(line -> line.contains("Orderly stopped in"));
-    assertThat(child.out).noneMatch(line -> line.contains("ERROR"));
-    assertThat(child.out).noneMatch(line -> line.contains("postgres")); // the password
+    assertThat(child.out()).anyMatch(line -> line.contains("Orderly stopped in"));
+    assertThat(child.out()).noneMatch(line -> line.contains("ERROR"));
+    assertThat(child.out()).anyMatch(line -> line.contains("db-password=****"));
   }
 
   @Test
@@ -187,7 +184,7 @@ class ServerJarIT {
     assertThat(http.post("/orders", order("11")).status()).isEqualTo(201);
     ServerContractTest.awaitStatus(http, "11", "Completed");
 
-    assertThat(first.stopWithSigterm()).as("output %s %s", first.out, first.err).isZero();
+    assertThat(first.stopWithSigterm()).as("output %s %s", first.out(), first.err()).isZero();
     Path data = workingDirectory.resolve("orderly-data");
     assertThat(data.resolve("PG_VERSION")).exists();
     assertThat(data.resolve("postmaster.pid")).as("the database was stopped").doesNotExist();
@@ -204,23 +201,23 @@ class ServerJarIT {
     Child child = new Child("--in-memory", "--failure-rate", "2");
 
     assertThat(child.awaitExit()).isEqualTo(2);
-    assertThat(child.err)
+    assertThat(child.err())
         .containsExactly(
             "orderly: --failure-rate must be a number from 0 to 1 (such as 0.2) or a percentage"
                 + " (such as 20%), was '2'");
-    assertThat(child.out).isEmpty();
+    assertThat(child.out()).isEmpty();
   }
 
   @Test
   void versionAndHelpPrintAndExitWith0() throws Exception {
     Child version = new Child("--version");
     assertThat(version.awaitExit()).isZero();
-    assertThat(version.out).hasSize(1);
-    assertThat(version.out.get(0)).startsWith("Orderly ");
+    assertThat(version.out()).hasSize(1);
+    assertThat(version.out().get(0)).startsWith("Orderly ");
 
     Child help = new Child("--help");
     assertThat(help.awaitExit()).isZero();
-    assertThat(help.out).contains("  --db-url <jdbc-url>            ORDERLY_DB_URL");
+    assertThat(help.out()).contains("  --db-url <jdbc-url>            ORDERLY_DB_URL");
   }
 
   @Test
