@@ -39,6 +39,10 @@ final class WebApplicationExceptionMapper
   public Response toResponse(WebApplicationException e) {
     Response original = e.getResponse();
     int status = original.getStatus();
+    if (status < 400) {
+      // A redirection or other non-error answer raised as an exception: it is not a problem.
+      return original;
+    }
     if (status >= 500) {
       // Jersey raises a 5xx only for a fault of ours (a missing writer, say): log it like any
       // unexpected error.

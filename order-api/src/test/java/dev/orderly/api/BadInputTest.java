@@ -277,4 +277,41 @@ class BadInputTest {
         .containsExactly("extra");
     assertThat(api.storedOrders()).isEqualTo(storedBefore);
   }
+
+  @Test
+  void aHugeUnknownFieldNameIsEchoedOnlyInPart() {
+    String name = "n".repeat(JsonMapperProvider.MAX_NAME_LENGTH);
+
+    InMemoryHttp.Answer answer = api.http.post("/orders", with("\"" + name + "\":1"));
+
+    JsonNode problem = assertProblem(answer, 400);
+    assertThat(fields(problem)).contains("n".repeat(FieldNames.MAX_SHOWN) + "...");
+    assertThat(answer.body().length()).isLessThan(1_000);
+  }
+
+  @Test
+  void aFieldNameOverTheParserLimitIsMalformedJson() {
+    String name = "n".repeat(JsonMapperProvider.MAX_NAME_LENGTH + 1);
+
+    InMemoryHttp.Answer answer = api.http.post("/orders", with("\"" + name + "\":1"));
+
+    assertThat(assertProblem(answer, 400).path("type").asText()).endsWith("/malformed-json");
+    assertThat(answer.body()).doesNotContain(name);
+  }
+
+  @Test
+  void manyUnknownFieldsAreNamedOnlyUpToALimit() {
+    StringBuilder members = new StringBuilder();
+    for (int i = 0; i < 5_000; i++) {
+      members.append("\"f").append(i).append("\":1,");
+    }
+
+    InMemoryHttp.Answer answer =
+        api.http.post(
+            "/orders", "{" + members + "\"user_id\":\"u\",\"item_ids\":\"a\",\"total_amount\":1}");
+
+    JsonNode problem = assertProblem(answer, 400);
+    assertThat(fields(problem)).hasSize(FieldNames.MAX_UNKNOWN_REPORTED);
+    assertThat(api.storedOrders()).isEqualTo(storedBefore);
+  }
 }
