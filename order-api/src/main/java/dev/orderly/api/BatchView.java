@@ -11,47 +11,39 @@ import java.util.List;
 @JsonPropertyOrder({"created", "duplicate", "conflict", "invalid", "results"})
 record BatchView(int created, int duplicate, int conflict, int invalid, List<Result> results) {
 
+  static final String CREATED = "created";
+  static final String DUPLICATE = "duplicate";
+  static final String CONFLICT = "conflict";
+  static final String INVALID = "invalid";
+
   static BatchView of(List<Result> results) {
-    int[] counts = new int[Outcome.values().length];
-    results.forEach(result -> counts[result.outcomeValue().ordinal()]++);
     return new BatchView(
-        counts[Outcome.CREATED.ordinal()],
-        counts[Outcome.DUPLICATE.ordinal()],
-        counts[Outcome.CONFLICT.ordinal()],
-        counts[Outcome.INVALID.ordinal()],
+        count(results, CREATED),
+        count(results, DUPLICATE),
+        count(results, CONFLICT),
+        count(results, INVALID),
         results);
   }
 
-  /** What became of one order of a batch. */
-  enum Outcome {
-    CREATED,
-    DUPLICATE,
-    CONFLICT,
-    INVALID;
-
-    String wire() {
-      return name().toLowerCase(java.util.Locale.ROOT);
-    }
+  private static int count(List<Result> results, String outcome) {
+    return (int) results.stream().filter(result -> result.outcome().equals(outcome)).count();
   }
 
   /**
    * The result for the order at {@code index}: its id and status unless invalid, its errors if so.
+   *
+   * @param outcome one of {@code created}, {@code duplicate}, {@code conflict}, {@code invalid}
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonPropertyOrder({"index", "outcome", "order_id", "status", "errors"})
   record Result(int index, String outcome, String orderId, String status, List<FieldError> errors) {
 
-    static Result stored(int index, Outcome outcome, String orderId, String status) {
-      return new Result(index, outcome.wire(), orderId, status, null);
+    static Result stored(int index, String outcome, String orderId, String status) {
+      return new Result(index, outcome, orderId, status, null);
     }
 
     static Result invalid(int index, List<FieldError> errors) {
-      return new Result(index, Outcome.INVALID.wire(), null, null, errors);
-    }
-
-    @com.fasterxml.jackson.annotation.JsonIgnore
-    Outcome outcomeValue() {
-      return Outcome.valueOf(outcome.toUpperCase(java.util.Locale.ROOT));
+      return new Result(index, INVALID, null, null, errors);
     }
   }
 }

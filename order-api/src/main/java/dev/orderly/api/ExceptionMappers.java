@@ -191,7 +191,6 @@ final class ExceptionMappers {
               type.status(),
               "an unexpected error occurred; it was logged under reference " + errorId,
               null,
-              null,
               errorId);
       return Response.status(type.status()).type(Problems.PROBLEM_JSON).entity(problem).build();
     }

@@ -28,6 +28,9 @@ final class JsonMapperProvider implements ContextResolver<ObjectMapper> {
   /** Digits a JSON number may have; ids sent as integers are at most 128 characters anyway. */
   static final int MAX_NUMBER_LENGTH = 256;
 
+  /** Characters a JSON field name may have; the API's own names are a dozen. */
+  static final int MAX_NAME_LENGTH = 256;
+
   /** Characters a JSON string may have; the body is capped at 1 MiB before it reaches here. */
   static final int MAX_STRING_LENGTH = BodySizeLimitFilter.MAX_BODY_BYTES;
 
@@ -40,6 +43,7 @@ final class JsonMapperProvider implements ContextResolver<ObjectMapper> {
                 StreamReadConstraints.builder()
                     .maxNestingDepth(MAX_NESTING_DEPTH)
                     .maxNumberLength(MAX_NUMBER_LENGTH)
+                    .maxNameLength(MAX_NAME_LENGTH)
                     .maxStringLength(MAX_STRING_LENGTH)
                     .build())
             .build();

@@ -35,7 +35,7 @@ abstract class JsonProblemMapper<E extends JsonProcessingException> implements E
 
   static Response answer(JsonProcessingException e) {
     if (e instanceof UnrecognizedPropertyException unknown) {
-      String field = path(unknown);
+      String field = FieldNames.shown(path(unknown));
       return Problems.response(
               ProblemType.INVALID_REQUEST,
               "unknown field '" + field + "'",
@@ -43,7 +43,7 @@ abstract class JsonProblemMapper<E extends JsonProcessingException> implements E
           .build();
     }
     if (e instanceof MismatchedInputException mismatch) {
-      String field = path(mismatch);
+      String field = FieldNames.shown(path(mismatch));
       if (field.isEmpty()) {
         return Problems.response(
                 ProblemType.MALFORMED_JSON, "the request body does not have the expected shape")
@@ -60,9 +60,11 @@ abstract class JsonProblemMapper<E extends JsonProcessingException> implements E
               ProblemType.MALFORMED_JSON,
               "the request body exceeds a JSON limit: nesting deeper than "
                   + JsonMapperProvider.MAX_NESTING_DEPTH
-                  + ", or a number longer than "
+                  + ", a number longer than "
                   + JsonMapperProvider.MAX_NUMBER_LENGTH
-                  + " digits")
+                  + " digits, or a field name longer than "
+                  + JsonMapperProvider.MAX_NAME_LENGTH
+                  + " characters")
           .build();
     }
     return Problems.response(

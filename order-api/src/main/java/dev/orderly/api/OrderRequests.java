@@ -48,10 +48,12 @@ final class OrderRequests {
           List.of(new FieldError("body", "must be a JSON object")));
     }
     List<Violation> violations = new ArrayList<>();
+    int unknown = 0;
     for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
       String name = names.next();
-      if (!FIELDS.contains(name)) {
-        violations.add(new Violation(name, "is not a known field"));
+      // Only the first few unknown fields are named: an answer must not grow with the request.
+      if (!FIELDS.contains(name) && unknown++ < FieldNames.MAX_UNKNOWN_REPORTED) {
+        violations.add(new Violation(FieldNames.shown(name), "is not a known field"));
       }
     }
     String orderId = identifier(node.get(ORDER_ID), ORDER_ID, violations);

@@ -108,7 +108,7 @@ public final class OrderResource {
         .forEachRemaining(
             name -> {
               if (!name.equals("orders")) {
-                throw new InvalidRequestException(name, "is not a known field");
+                throw new InvalidRequestException(FieldNames.shown(name), "is not a known field");
               }
             });
     JsonNode orders = body.get("orders");
@@ -122,11 +122,11 @@ public final class OrderResource {
     return orders;
   }
 
-  private static BatchView.Outcome outcome(CreateResult.Outcome outcome) {
+  private static String outcome(CreateResult.Outcome outcome) {
     return switch (outcome) {
-      case CREATED -> BatchView.Outcome.CREATED;
-      case DUPLICATE -> BatchView.Outcome.DUPLICATE;
-      case CONFLICT -> BatchView.Outcome.CONFLICT;
+      case CREATED -> BatchView.CREATED;
+      case DUPLICATE -> BatchView.DUPLICATE;
+      case CONFLICT -> BatchView.CONFLICT;
     };
   }
 

@@ -13,12 +13,11 @@ import java.util.List;
  * @param errorId the reference under which an unexpected error was logged, else absent
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"type", "title", "status", "detail", "instance", "errors", "error_id"})
+@JsonPropertyOrder({"type", "title", "status", "detail", "errors", "error_id"})
 record Problem(
     String type,
     String title,
     int status,
     String detail,
-    String instance,
     List<FieldError> errors,
     String errorId) {}

@@ -18,8 +18,7 @@ final class Problems {
 
   static Response.ResponseBuilder response(
       ProblemType type, String detail, List<FieldError> errors) {
-    Problem problem =
-        new Problem(type.uri(), type.title(), type.status(), detail, null, errors, null);
+    Problem problem = new Problem(type.uri(), type.title(), type.status(), detail, errors, null);
     return Response.status(type.status()).type(PROBLEM_JSON).entity(problem);
   }
 
@@ -35,7 +34,7 @@ final class Problems {
         known != null
             ? known.getReasonPhrase()
             : family == Response.Status.Family.SERVER_ERROR ? "Server error" : "Client error";
-    Problem problem = new Problem("about:blank", title, status, detail, null, null, null);
+    Problem problem = new Problem("about:blank", title, status, detail, null, null);
     return Response.status(status).type(PROBLEM_JSON).entity(problem);
   }
 }

@@ -5,7 +5,9 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.NoContentException;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -16,17 +18,16 @@ import org.slf4j.LoggerFactory;
  * unreadable body) into problem+json, keeping headers such as {@code Allow} and never the
  * exception's own message. Stateless and thread-safe.
  */
-final class WebApplicationExceptionMapper
-    implements jakarta.ws.rs.ext.ExceptionMapper<WebApplicationException> {
+final class WebApplicationExceptionMapper implements ExceptionMapper<WebApplicationException> {
 
   private static final Logger LOG = LoggerFactory.getLogger(WebApplicationExceptionMapper.class);
 
   /** Headers of the original answer worth keeping; the body and its headers are replaced. */
   private static final Set<String> KEPT_HEADERS =
       Set.of(
-          HttpHeaders.ALLOW.toLowerCase(),
+          HttpHeaders.ALLOW.toLowerCase(Locale.ROOT),
           "retry-after",
-          HttpHeaders.WWW_AUTHENTICATE.toLowerCase());
+          HttpHeaders.WWW_AUTHENTICATE.toLowerCase(Locale.ROOT));
 
   private static final Map<Integer, String> DETAILS =
       Map.of(
@@ -39,6 +40,10 @@ final class WebApplicationExceptionMapper
   public Response toResponse(WebApplicationException e) {
     Response original = e.getResponse();
     int status = original.getStatus();
+    if (status < 400) {
+      // A redirection or other non-error answer raised as an exception: it is not a problem.
+      return original;
+    }
     if (status >= 500) {
       // Jersey raises a 5xx only for a fault of ours (a missing writer, say): log it like any
       // unexpected error.
@@ -49,7 +54,7 @@ final class WebApplicationExceptionMapper
         .getStringHeaders()
         .forEach(
             (name, values) -> {
-              if (KEPT_HEADERS.contains(name.toLowerCase())) {
+              if (KEPT_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
                 values.forEach(value -> answer.header(name, value));
               }
             });

@@ -98,6 +98,18 @@ class SeedFlowTest {
   }
 
   @Test
+  void anIdWithASlashOrSpaceIsAddressedByItsEncodedLocation() {
+    for (String id : List.of("a/b", "a b")) {
+      String location = api.http.post("/orders", ApiFixture.order(id, "1")).header("Location");
+
+      InMemoryHttp.Answer answer = api.http.get(location + "/status");
+
+      assertThat(answer.status()).as(location).isEqualTo(200);
+      assertThat(json(api.http.get(location).body()).path("order_id").asText()).isEqualTo(id);
+    }
+  }
+
+  @Test
   void statusAnswersTheSeedShape() {
     api.http.post("/orders", SEED_CREATE);
     ClaimedOrder claimed = api.claim("11", Duration.ofSeconds(1));
