@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +60,7 @@ public final class Main {
       Map<String, String> env,
       PrintStream out,
       PrintStream err,
-      java.util.function.Consumer<OrderlyServer> started) {
+      Consumer<OrderlyServer> started) {
     List<String> arguments = List.of(args);
     if (arguments.contains("--help") || arguments.contains("-h")) {
       out.print(ServerConfig.usage());

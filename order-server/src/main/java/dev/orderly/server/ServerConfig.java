@@ -152,25 +152,6 @@ public record ServerConfig(
     return parse(Arrays.asList(args), env);
   }
 
-  /** The same configuration listening on {@code port} (0 picks a free one). */
-  public ServerConfig withPort(int port) {
-    return new ServerConfig(
-        host,
-        port,
-        workers,
-        httpThreads,
-        store,
-        dataDir,
-        dbUrl,
-        dbUser,
-        dbPassword,
-        dbPoolSize,
-        processingDelay,
-        failureRate,
-        nodeId,
-        shutdownTimeout);
-  }
-
   /** Which store, and where: the JDBC URL has any password in it masked. */
   public String storeDescription() {
     return switch (store) {
