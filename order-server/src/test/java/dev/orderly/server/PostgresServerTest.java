@@ -96,7 +96,7 @@ class PostgresServerTest extends ServerContractTest {
   @Test
   @Timeout(60)
   void shutdownLetsRunningOrdersFinishWithinTheTimeout() {
-    OrderlyServer server = start("--processing-delay", "500ms", "--shutdown-timeout", "30s");
+    OrderlyServer server = start("--processing-delay", "2s", "--shutdown-timeout", "30s");
     TestHttp http = new TestHttp(server.uri());
     http.post("/orders", order("a"));
     http.post("/orders", order("b"));
