@@ -66,8 +66,4 @@ final class JsonMapperProvider implements ContextResolver<ObjectMapper> {
   public ObjectMapper getContext(Class<?> type) {
     return mapper;
   }
-
-  ObjectMapper mapper() {
-    return mapper;
-  }
 }

@@ -91,8 +91,8 @@ abstract class JsonProblemMapper<E extends JsonProcessingException> implements E
     StringBuilder text = new StringBuilder();
     String message = e.getOriginalMessage();
     if (message != null && !message.isBlank()) {
-      String clean =
-          BACKTICKED.matcher(message.lines().findFirst().orElse("")).replaceAll("").trim();
+      String line = message.lines().findFirst().orElse("");
+      String clean = BACKTICKED.matcher(ADVICE.matcher(line).replaceAll("")).replaceAll("").trim();
       if (clean.length() > MAX_DETAIL) {
         clean = clean.substring(0, MAX_DETAIL) + "...";
       }

@@ -84,9 +84,9 @@ public final class OrderResource {
       }
     }
     List<CreateResult> stored = valid.isEmpty() ? List.of() : client.submitAll(valid);
-    for (int k = 0; k < stored.size(); k++) {
-      CreateResult result = stored.get(k);
-      int index = validIndexes.get(k);
+    for (int position = 0; position < stored.size(); position++) {
+      CreateResult result = stored.get(position);
+      int index = validIndexes.get(position);
       results.set(
           index,
           BatchView.Result.stored(

@@ -31,16 +31,21 @@ final class Wire {
   /** Seconds to the microsecond, without trailing zeros: {@code 6.24}, {@code 0}. */
   static BigDecimal seconds(Duration duration) {
     BigDecimal seconds =
-        BigDecimal.valueOf(duration.getSeconds())
-            .add(BigDecimal.valueOf(duration.getNano(), NANOS_SCALE))
-            .setScale(MICROS_SCALE, RoundingMode.HALF_UP)
-            .stripTrailingZeros();
-    return seconds.signum() == 0 ? BigDecimal.ZERO : seconds;
+        exactSeconds(duration).setScale(MICROS_SCALE, RoundingMode.HALF_UP).stripTrailingZeros();
+    // stripTrailingZeros turns 100 into 1E+2; keep a plain scale of at least 0.
+    return seconds.scale() < 0 ? seconds.setScale(0) : seconds;
   }
 
   /** The seed's text form, two decimals: {@code "6.24 seconds"}. */
   static String secondsText(Duration duration) {
-    return seconds(duration).setScale(SHOWN_SCALE, RoundingMode.HALF_UP).toPlainString()
+    // Rounded once, from the exact duration: rounding the microsecond figure again could move
+    // 6.2349996 s to 6.24.
+    return exactSeconds(duration).setScale(SHOWN_SCALE, RoundingMode.HALF_UP).toPlainString()
         + " seconds";
+  }
+
+  private static BigDecimal exactSeconds(Duration duration) {
+    return BigDecimal.valueOf(duration.getSeconds())
+        .add(BigDecimal.valueOf(duration.getNano(), NANOS_SCALE));
   }
 }

@@ -3,6 +3,10 @@ package dev.orderly.api;
 import static dev.orderly.api.ApiFixture.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orderly.core.metrics.OrderStatistics;
 import dev.orderly.core.order.NewOrder;
@@ -24,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * A store that cannot answer gives 503 with Retry-After (backpressure); a store that breaks in an
@@ -97,6 +102,36 @@ class StoreFailureTest {
     String second = ApiFixture.json(api.http.get("/metrics").body()).path("error_id").asText();
 
     assertThat(first).isNotEqualTo(second);
+  }
+
+  @Test
+  void theUnexpectedErrorIsLoggedWithItsStackTraceUnderTheReferenceTheClientSees() {
+    Logger logger =
+        (Logger) LoggerFactory.getLogger(ExceptionMappers.UnexpectedExceptionMapper.class);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    Level level = logger.getLevel();
+    boolean additive = logger.isAdditive();
+    logger.setLevel(Level.ERROR);
+    // Captured only, not printed: the stack trace is expected here.
+    logger.setAdditive(false);
+    logger.addAppender(appender);
+    try {
+      ApiFixture api =
+          new ApiFixture(store -> new FailingStore(store, () -> new IllegalStateException("boom")));
+
+      String errorId = ApiFixture.json(api.http.get("/metrics").body()).path("error_id").asText();
+
+      assertThat(appender.list).hasSize(1);
+      ILoggingEvent event = appender.list.get(0);
+      assertThat(event.getLevel()).isEqualTo(Level.ERROR);
+      assertThat(event.getFormattedMessage()).contains(errorId);
+      assertThat(event.getThrowableProxy().getMessage()).isEqualTo("boom");
+    } finally {
+      logger.detachAppender(appender);
+      logger.setAdditive(additive);
+      logger.setLevel(level);
+    }
   }
 
   private static InMemoryHttp.Answer send(ApiFixture api, String method, String path, String body) {
