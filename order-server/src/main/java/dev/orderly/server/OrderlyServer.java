@@ -183,9 +183,16 @@ public final class OrderlyServer implements AutoCloseable {
     static OpenStore open(ServerConfig config) {
       return switch (config.store()) {
         case IN_MEMORY -> new OpenStore(new InMemoryOrderStore(), null);
-        case EXTERNAL ->
-            new OpenStore(
+        case EXTERNAL -> {
+          try {
+            yield new OpenStore(
                 postgresStore(config, config.dbUrl(), config.dbUser(), config.dbPassword()), null);
+          } catch (RuntimeException e) {
+            // Hikari's and Flyway's messages do not say which database; the operator needs to.
+            throw new OrderlyException(
+                "could not open the " + config.storeDescription() + ": " + e.getMessage(), e);
+          }
+        }
         case EMBEDDED -> {
           EmbeddedDatabase database = EmbeddedDatabase.start(config.dataDir());
           try {

@@ -74,7 +74,11 @@ class MainTest {
         run("--db-url", "jdbc:postgresql://127.0.0.1:1/orderly", "--port", "0", "--db-user", "x");
 
     assertThat(status).isEqualTo(Main.EXIT_START_FAILED);
-    assertThat(err()).startsWith("orderly: could not start: ").doesNotContain("\tat ");
+    assertThat(err())
+        .startsWith(
+            "orderly: could not start: could not open the PostgreSQL at"
+                + " jdbc:postgresql://127.0.0.1:1/orderly: ")
+        .doesNotContain("\tat ");
     assertThat(err().lines()).hasSize(1);
     assertThat(started).isEmpty();
   }
