@@ -216,6 +216,23 @@ class ServerConfigTest {
   }
 
   @Test
+  void aNodeIdLongerThan128CharactersIsRefused() {
+    String id = "n".repeat(129);
+
+    assertThatThrownBy(() -> parse("--node-id", id))
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessage("--node-id must be 1 to 128 characters, was '" + id + "'");
+    assertThat(parse("--node-id", "n".repeat(128)).nodeId()).hasSize(128);
+  }
+
+  @Test
+  void aBadInMemoryVariableNamesTheVariable() {
+    assertThatThrownBy(() -> parse(Map.of("ORDERLY_IN_MEMORY", "sometimes")))
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessage("ORDERLY_IN_MEMORY must be true or false, was 'sometimes'");
+  }
+
+  @Test
   void anUnknownOptionIsNamed() {
     assertThatThrownBy(() -> parse("--prot", "8080"))
         .isInstanceOf(InvalidOptionException.class)
