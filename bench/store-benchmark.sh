@@ -34,7 +34,8 @@ echo "==> building the benchmark classpath"
 CP_FILE=$(mktemp)
 ./mvnw -B -q -pl order-persistence dependency:build-classpath -Dmdep.outputFile="$CP_FILE" \
   -Dmdep.includeScope=test >/dev/null
-CP="order-persistence/target/test-classes:order-persistence/target/classes:$(cat "$CP_FILE")"
+# This checkout's classes first, whatever the local repository holds.
+CP="order-core/target/classes:order-persistence/target/test-classes:order-persistence/target/classes:$(cat "$CP_FILE")"
 
 echo "==> pgbench: single-row INSERT, $CALLERS clients, 20 s"
 psql -h "$HOST" -p "$PORT" -U "$DB_USER" -d "$DB" -qc \
