@@ -87,6 +87,12 @@ public final class Dispatcher {
    */
   private final Set<Lease> inFlight = ConcurrentHashMap.newKeySet();
 
+  /**
+   * Leases whose outcome is being written. Not renewed: the write ends them, and a renewal racing
+   * it would report a finished order's lease as lost.
+   */
+  private final Set<Lease> settling = ConcurrentHashMap.newKeySet();
+
   private final List<Thread> workers = new ArrayList<>();
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -272,6 +278,7 @@ public final class Dispatcher {
         process(next);
       } finally {
         inFlight.remove(next.lease());
+        settling.remove(next.lease());
         freeSlots.release();
         wake(false);
       }
@@ -295,6 +302,7 @@ public final class Dispatcher {
         process(order);
       } finally {
         inFlight.remove(order.lease());
+        settling.remove(order.lease());
       }
     }
     return claimed.size();
@@ -319,6 +327,7 @@ public final class Dispatcher {
       Thread.currentThread().interrupt();
       return;
     }
+    settling.add(lease);
     try {
       Instant now = settings.clock().instant();
       if (failure == null) {
@@ -408,16 +417,17 @@ public final class Dispatcher {
    * @return how many leases were renewed
    */
   public int renewLeases() {
-    if (inFlight.isEmpty()) {
+    List<Lease> leases = new ArrayList<>(inFlight);
+    leases.removeAll(settling);
+    if (leases.isEmpty()) {
       return 0;
     }
-    List<Lease> leases = List.copyOf(inFlight);
     List<Lease> renewed =
         store.renew(leases, settings.clock().instant().plus(settings.leaseDuration()));
     if (renewed.size() < leases.size()) {
       Set<Lease> held = new HashSet<>(renewed);
       for (Lease lease : leases) {
-        if (!held.contains(lease) && inFlight.contains(lease)) {
+        if (!held.contains(lease) && inFlight.contains(lease) && !settling.contains(lease)) {
           LOG.log(
               Level.WARNING,
               "order "
