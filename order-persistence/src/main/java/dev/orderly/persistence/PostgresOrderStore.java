@@ -359,6 +359,25 @@ public final class PostgresOrderStore implements OrderStore, AutoCloseable {
     return completions.submit(new Completion(lease, now));
   }
 
+  @Override
+  public List<Lease> completeAll(Collection<Lease> leases, Instant now) {
+    List<Completion> all = new ArrayList<>(leases.size());
+    for (Lease lease : leases) {
+      all.add(new Completion(lease, now));
+    }
+    List<Lease> completed = new ArrayList<>(all.size());
+    for (int from = 0; from < all.size(); from += maxBatchSize) {
+      List<Completion> chunk = all.subList(from, Math.min(all.size(), from + maxBatchSize));
+      List<Boolean> answers = completeBatch(chunk);
+      for (int i = 0; i < chunk.size(); i++) {
+        if (answers.get(i)) {
+          completed.add(chunk.get(i).lease());
+        }
+      }
+    }
+    return completed;
+  }
+
   /** Completes a batch in one statement; answers, for each, whether its lease still held. */
   private List<Boolean> completeBatch(List<Completion> batch) {
     return jdbc.inTransaction(

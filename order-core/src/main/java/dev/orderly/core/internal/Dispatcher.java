@@ -38,8 +38,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * queue and claimed by id at once, with no polling delay. A poll, every poll interval or sooner
  * when the store signals new orders, takes back expired leases and claims what that path did not
  * see: orders of other nodes, retries that fell due, orders the full hand-off queue had to drop.
- * The dispatcher never claims more than it has free workers, so a claimed order is a started order
- * and no lease waits in a local buffer. Thread-safe.
+ * The dispatcher claims at most one batch beyond its free workers, so the next claim overlaps the
+ * current work without hoarding leases. A worker hands a successful run to the completer and moves
+ * on; the completer writes completions in batches, so workers never wait for a commit and the store
+ * commits many completions at once. Thread-safe.
  */
 public final class Dispatcher {
 
@@ -95,6 +97,20 @@ public final class Dispatcher {
 
   private final List<Thread> workers = new ArrayList<>();
 
+  /** Successful runs whose completion the completer has yet to write. */
+  private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
+
+  private record Finished(Order order, Lease lease) {}
+
+  /** Tells the completer to stop once it has written what came before. */
+  private static final Finished STOP_COMPLETING = new Finished(null, null);
+
+  /** The most completions written in one call to the store. */
+  static final int MAX_COMPLETION_BATCH = 1_000;
+
+  private Thread completer;
+  private volatile boolean completerStopped;
+
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition signal = lock.newCondition();
   private boolean signalled;
@@ -128,6 +144,8 @@ public final class Dispatcher {
     long renewEvery = Math.max(1, settings.leaseDuration().toMillis() / 3);
     leaseRenewer.scheduleWithFixedDelay(
         this::renewQuietly, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+    completer = threads("orderly-completer-" + node).newThread(this::completeLoop);
+    completer.start();
     running = true;
     subscription = store.onOrdersAvailable(this::requestPoll);
     dispatcherThread = threads("orderly-dispatcher-" + node).newThread(this::dispatchLoop);
@@ -274,13 +292,83 @@ public final class Dispatcher {
       if (next == STOP) {
         return;
       }
+      boolean handedToCompleter = false;
       try {
-        process(next);
+        handedToCompleter = process(next, true);
       } finally {
-        inFlight.remove(next.lease());
-        settling.remove(next.lease());
-        freeSlots.release();
-        wake(false);
+        if (!handedToCompleter) {
+          finish(next.lease());
+        }
+      }
+    }
+  }
+
+  /** The order holding {@code lease} is done here: its slot is free for the next claim. */
+  private void finish(Lease lease) {
+    inFlight.remove(lease);
+    settling.remove(lease);
+    freeSlots.release();
+    wake(false);
+  }
+
+  private void completeLoop() {
+    List<Finished> batch = new ArrayList<>();
+    boolean stop = false;
+    while (!stop) {
+      try {
+        batch.add(finished.take());
+      } catch (InterruptedException e) {
+        break;
+      }
+      finished.drainTo(batch, MAX_COMPLETION_BATCH - 1);
+      int stopAt = batch.indexOf(STOP_COMPLETING);
+      if (stopAt >= 0) {
+        // Nothing follows the stop but what a worker let go of late; write that too.
+        batch.remove(stopAt);
+        stop = true;
+      }
+      if (!batch.isEmpty()) {
+        writeCompletions(batch);
+      }
+      batch.clear();
+    }
+    completerStopped = true;
+    // A worker that finished after the stop writes its own completion; none is left behind here.
+    List<Finished> late = new ArrayList<>();
+    finished.drainTo(late);
+    late.remove(STOP_COMPLETING);
+    if (!late.isEmpty()) {
+      writeCompletions(late);
+    }
+  }
+
+  private void writeCompletions(List<Finished> batch) {
+    List<Lease> leases = new ArrayList<>(batch.size());
+    for (Finished done : batch) {
+      leases.add(done.lease());
+    }
+    Instant now = settings.clock().instant();
+    try {
+      Set<Lease> completed = new HashSet<>(store.completeAll(leases, now));
+      for (Finished done : batch) {
+        if (completed.contains(done.lease())) {
+          Order order = done.order().completed(now);
+          stats.completed(order);
+          listeners.completed(order);
+        } else {
+          leaseLost(done.lease());
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.log(
+          Level.WARNING,
+          "could not record "
+              + batch.size()
+              + " completions; those orders run again once their leases expire",
+          e);
+    } finally {
+      for (Finished done : batch) {
+        finish(done.lease());
       }
     }
   }
@@ -299,7 +387,7 @@ public final class Dispatcher {
     for (ClaimedOrder order : claimed) {
       inFlight.add(order.lease());
       try {
-        process(order);
+        process(order, false);
       } finally {
         inFlight.remove(order.lease());
         settling.remove(order.lease());
@@ -308,8 +396,13 @@ public final class Dispatcher {
     return claimed.size();
   }
 
-  /** Runs the user's step for one claimed order and records the outcome under its lease. */
-  private void process(ClaimedOrder claimed) {
+  /**
+   * Runs the user's step for one claimed order and records the outcome under its lease, or hands a
+   * success to the completer when {@code viaCompleter} and it runs.
+   *
+   * @return whether the completer now owns the order's outcome (and its slot)
+   */
+  private boolean process(ClaimedOrder claimed, boolean viaCompleter) {
     Order order = claimed.order();
     Lease lease = claimed.lease();
     stats.started(order);
@@ -325,9 +418,17 @@ public final class Dispatcher {
     if (failure instanceof InterruptedException && stopping) {
       // close() gave up waiting and released the lease; another node takes the order.
       Thread.currentThread().interrupt();
-      return;
+      return false;
     }
     settling.add(lease);
+    if (failure == null && viaCompleter && !completerStopped) {
+      Finished done = new Finished(order, lease);
+      finished.add(done);
+      // Should the completer have stopped just now without taking it, record it here instead.
+      if (!completerStopped || !finished.remove(done)) {
+        return true;
+      }
+    }
     try {
       Instant now = settings.clock().instant();
       if (failure == null) {
@@ -348,6 +449,7 @@ public final class Dispatcher {
     if (failure instanceof InterruptedException) {
       Thread.currentThread().interrupt();
     }
+    return false;
   }
 
   private void recordCompleted(Order order, Lease lease, Instant now) {
@@ -472,11 +574,16 @@ public final class Dispatcher {
       ready.add(STOP);
     }
     long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
-    boolean finished = joinWorkers(deadline);
-    if (!finished) {
+    boolean workersDone = joinWorkers(deadline);
+    finished.add(STOP_COMPLETING);
+    joinCompleter(deadline);
+    if (!workersDone) {
       now = settings.clock().instant();
       for (Lease lease : List.copyOf(inFlight)) {
-        released += releaseQuietly(lease, now);
+        // A settling lease's outcome is being written; releasing it would run the order again.
+        if (!settling.contains(lease)) {
+          released += releaseQuietly(lease, now);
+        }
       }
       workers.forEach(Thread::interrupt);
       joinWorkers(System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
@@ -513,6 +620,16 @@ public final class Dispatcher {
       }
     }
     return true;
+  }
+
+  private void joinCompleter(long deadlineNanos) {
+    try {
+      // The completer writes what workers finished even when they ran late: allow it a moment.
+      long left = Math.max(deadlineNanos - System.nanoTime(), TimeUnit.SECONDS.toNanos(1));
+      TimeUnit.NANOSECONDS.timedJoin(completer, left);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void joinDispatcher() {
