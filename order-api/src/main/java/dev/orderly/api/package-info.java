@@ -1,2 +1,6 @@
-/** The HTTP API that takes in and reports on orders (arrives with the HTTP API work). */
+/**
+ * Orderly's HTTP API: the Jersey application, its resources, the JSON representations (records) and
+ * the mapping of every error to {@code application/problem+json}. Only {@link
+ * dev.orderly.api.OrderlyApplication} is public.
+ */
 package dev.orderly.api;

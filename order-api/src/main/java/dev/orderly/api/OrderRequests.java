@@ -1,0 +1,164 @@
+package dev.orderly.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.orderly.core.order.InvalidOrderException;
+import dev.orderly.core.order.NewOrder;
+import dev.orderly.core.order.OrderId;
+import dev.orderly.core.order.Violation;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads the JSON of a create request into a {@link NewOrder}, leniently where the seed was (ids as
+ * strings or integers, item ids as an array or one comma-separated string) and strictly everywhere
+ * else: unknown fields, wrong JSON types and out-of-range amounts are refused with the field named.
+ * Stateless and thread-safe.
+ *
+ * <pre>{@code
+ * {"order_id":"11","user_id":"user_id","item_ids":"item_ids","total_amount":100}
+ * }</pre>
+ */
+final class OrderRequests {
+
+  static final String ORDER_ID = "order_id";
+  static final String USER_ID = "user_id";
+  static final String ITEM_IDS = "item_ids";
+  static final String TOTAL_AMOUNT = "total_amount";
+
+  private static final Set<String> FIELDS = Set.of(ORDER_ID, USER_ID, ITEM_IDS, TOTAL_AMOUNT);
+
+  /** Integer digits {@link NewOrder#MAX_AMOUNT} has; a larger amount is refused unread. */
+  private static final int MAX_AMOUNT_INTEGER_DIGITS =
+      NewOrder.MAX_AMOUNT.precision() - NewOrder.MAX_AMOUNT.scale();
+
+  private OrderRequests() {}
+
+  /**
+   * The order that {@code node} asks for; an absent or null {@code order_id} gets a random UUID.
+   *
+   * @throws InvalidOrderException naming every offending field (by its wire name)
+   */
+  static NewOrder parse(JsonNode node) {
+    if (node == null || !node.isObject()) {
+      throw new InvalidRequestException(
+          "the request body must be a JSON object",
+          List.of(new FieldError("body", "must be a JSON object")));
+    }
+    List<Violation> violations = new ArrayList<>();
+    int unknown = 0;
+    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      // Only the first few unknown fields are named: an answer must not grow with the request.
+      if (!FIELDS.contains(name) && unknown++ < FieldNames.MAX_UNKNOWN_REPORTED) {
+        violations.add(new Violation(FieldNames.shown(name), "is not a known field"));
+      }
+    }
+    String orderId = identifier(node.get(ORDER_ID), ORDER_ID, violations);
+    String userId = identifier(node.get(USER_ID), USER_ID, violations);
+    List<String> itemIds = itemIds(node.get(ITEM_IDS), violations);
+    BigDecimal totalAmount = amount(node.get(TOTAL_AMOUNT), violations);
+    if (!violations.isEmpty()) {
+      throw new InvalidOrderException(violations);
+    }
+    // The domain checks the rest (blank or over-long ids, list size, amount scale), naming fields
+    // in its own words; the error mapper turns them into wire names.
+    return NewOrder.of(
+        orderId == null ? OrderId.random().value() : orderId, userId, itemIds, totalAmount);
+  }
+
+  /** A string or an integer, kept as text; null when absent or null. */
+  private static String identifier(JsonNode value, String field, List<Violation> violations) {
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    String text = idText(value);
+    if (text == null) {
+      violations.add(new Violation(field, "must be a string or an integer"));
+    }
+    return text;
+  }
+
+  private static String idText(JsonNode value) {
+    if (value.isTextual()) {
+      return value.textValue();
+    }
+    if (value.isIntegralNumber()) {
+      return value.bigIntegerValue().toString();
+    }
+    return null;
+  }
+
+  private static List<String> itemIds(JsonNode value, List<Violation> violations) {
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (value.isTextual()) {
+      // The seed's form: one string, "sku-1,sku-2". A blank one names no item at all.
+      String text = value.textValue();
+      if (text.isBlank()) {
+        return List.of();
+      }
+      return List.of(text.split(",", -1)).stream().map(String::trim).toList();
+    }
+    if (!value.isArray()) {
+      violations.add(
+          new Violation(ITEM_IDS, "must be an array of strings or integers, or one string"));
+      return null;
+    }
+    if (value.size() > NewOrder.MAX_ITEMS) {
+      // Refused before looking at each element, so a huge list costs one error, not thousands.
+      violations.add(
+          new Violation(
+              ITEM_IDS,
+              "must hold 1 to " + NewOrder.MAX_ITEMS + " item ids, held " + value.size()));
+      return null;
+    }
+    List<String> itemIds = new ArrayList<>(value.size());
+    for (int i = 0; i < value.size(); i++) {
+      String text = idText(value.get(i));
+      if (text == null) {
+        violations.add(new Violation(ITEM_IDS + "[" + i + "]", "must be a string or an integer"));
+      }
+      itemIds.add(text);
+    }
+    return itemIds;
+  }
+
+  /**
+   * A JSON number within the domain's range. Range and scale are checked here, before the domain
+   * sees it, because a number such as {@code 1e999999999} is cheap to send but ruinous to print.
+   */
+  private static BigDecimal amount(JsonNode value, List<Violation> violations) {
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isNumber()) {
+      violations.add(new Violation(TOTAL_AMOUNT, "must be a JSON number"));
+      return null;
+    }
+    BigDecimal amount =
+        value.isIntegralNumber() ? new BigDecimal(value.bigIntegerValue()) : value.decimalValue();
+    if (amount.signum() < 0) {
+      violations.add(new Violation(TOTAL_AMOUNT, "must be >= 0"));
+      return null;
+    }
+    if (amount.signum() > 0 && amount.precision() - amount.scale() > MAX_AMOUNT_INTEGER_DIGITS) {
+      violations.add(
+          new Violation(TOTAL_AMOUNT, "must be at most " + NewOrder.MAX_AMOUNT.toPlainString()));
+      return null;
+    }
+    if (amount.signum() != 0 && amount.stripTrailingZeros().scale() > NewOrder.AMOUNT_SCALE) {
+      violations.add(
+          new Violation(TOTAL_AMOUNT, "must have at most " + NewOrder.AMOUNT_SCALE + " decimals"));
+      return null;
+    }
+    if (amount.signum() == 0) {
+      // 0E-999999999 is zero too; keep a plain zero so its scale cannot hurt anyone.
+      return BigDecimal.ZERO;
+    }
+    return amount;
+  }
+}

@@ -1,0 +1,232 @@
+package dev.orderly.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.orderly.core.OrderClient;
+import dev.orderly.core.order.InvalidOrderException;
+import dev.orderly.core.order.NewOrder;
+import dev.orderly.core.order.Order;
+import dev.orderly.core.order.OrderId;
+import dev.orderly.core.order.OrderNotFoundException;
+import dev.orderly.core.order.OrderStatus;
+import dev.orderly.core.store.CreateResult;
+import dev.orderly.core.store.OrderCursor;
+import dev.orderly.core.store.OrderQuery;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The orders: create (one or a batch), read, list, cancel and retry. Errors are thrown and turned
+ * into problem+json by the mappers. Thread-safe: it holds only the thread-safe client.
+ */
+@Path("orders")
+@Produces(MediaType.APPLICATION_JSON)
+public final class OrderResource {
+
+  /** The most orders one batch request may carry. */
+  static final int MAX_BATCH_SIZE = 1_000;
+
+  private final OrderClient client;
+
+  OrderResource(OrderClient client) {
+    this.client = Objects.requireNonNull(client, "client");
+  }
+
+  /**
+   * Creates an order: 201 with its Location when new, 200 when the same order was already sent, 409
+   * when the id belongs to another order.
+   */
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response create(JsonNode body) {
+    NewOrder order = OrderRequests.parse(body);
+    CreateResult result = client.submit(order);
+    Order stored = result.order();
+    OrderCreatedView view = new OrderCreatedView(stored.orderId().value(), stored.status().label());
+    if (result.isCreated()) {
+      return Response.status(Response.Status.CREATED)
+          .header(HttpHeaders.LOCATION, location(stored.orderId()))
+          .entity(view)
+          .build();
+    }
+    return Response.ok(view).build();
+  }
+
+  /** Creates up to {@value #MAX_BATCH_SIZE} orders; one result per order, always 200. */
+  @POST
+  @Path("batch")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public BatchView createBatch(JsonNode body) {
+    JsonNode orders = batchOrders(body);
+    List<BatchView.Result> results = new ArrayList<>(orders.size());
+    List<NewOrder> valid = new ArrayList<>(orders.size());
+    List<Integer> validIndexes = new ArrayList<>(orders.size());
+    for (int i = 0; i < orders.size(); i++) {
+      try {
+        valid.add(OrderRequests.parse(orders.get(i)));
+        validIndexes.add(i);
+        results.add(null);
+      } catch (InvalidOrderException e) {
+        results.add(BatchView.Result.invalid(i, ExceptionMappers.fieldErrors(e.violations())));
+      } catch (InvalidRequestException e) {
+        results.add(BatchView.Result.invalid(i, e.errors()));
+      }
+    }
+    List<CreateResult> stored = valid.isEmpty() ? List.of() : client.submitAll(valid);
+    for (int position = 0; position < stored.size(); position++) {
+      CreateResult result = stored.get(position);
+      int index = validIndexes.get(position);
+      results.set(
+          index,
+          BatchView.Result.stored(
+              index,
+              outcome(result.outcome()),
+              result.order().orderId().value(),
+              result.order().status().label()));
+    }
+    return BatchView.of(results);
+  }
+
+  private static JsonNode batchOrders(JsonNode body) {
+    if (body == null || !body.isObject()) {
+      throw new InvalidRequestException(
+          "the request body must be a JSON object with an 'orders' array",
+          List.of(new FieldError("body", "must be a JSON object")));
+    }
+    body.fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (!name.equals("orders")) {
+                throw new InvalidRequestException(FieldNames.shown(name), "is not a known field");
+              }
+            });
+    JsonNode orders = body.get("orders");
+    if (orders == null || !orders.isArray()) {
+      throw new InvalidRequestException("orders", "is required and must be an array of orders");
+    }
+    if (orders.isEmpty() || orders.size() > MAX_BATCH_SIZE) {
+      throw new InvalidRequestException(
+          "orders", "must hold 1 to " + MAX_BATCH_SIZE + " orders, held " + orders.size());
+    }
+    return orders;
+  }
+
+  private static String outcome(CreateResult.Outcome outcome) {
+    return switch (outcome) {
+      case CREATED -> BatchView.CREATED;
+      case DUPLICATE -> BatchView.DUPLICATE;
+      case CONFLICT -> BatchView.CONFLICT;
+    };
+  }
+
+  /** Lists orders newest first, a page at a time. */
+  @GET
+  public OrderPageView list(
+      @QueryParam("status") String status,
+      @QueryParam("user_id") String userId,
+      @QueryParam("limit") String limit,
+      @QueryParam("cursor") String cursor) {
+    OrderQuery query = OrderQuery.all().withLimit(limit(limit));
+    if (status != null) {
+      query = query.withStatus(parseStatus(status));
+    }
+    if (userId != null) {
+      if (userId.isBlank() || userId.length() > NewOrder.MAX_ID_LENGTH) {
+        throw new InvalidRequestException(
+            "user_id", "must be 1 to " + NewOrder.MAX_ID_LENGTH + " non-blank characters");
+      }
+      query = query.withUserId(userId);
+    }
+    if (cursor != null) {
+      query = query.after(cursor(cursor));
+    }
+    return OrderPageView.of(client.list(query));
+  }
+
+  private static int limit(String text) {
+    if (text == null) {
+      return OrderQuery.DEFAULT_LIMIT;
+    }
+    String rule = "must be an integer from 1 to " + OrderQuery.MAX_LIMIT;
+    int limit;
+    try {
+      limit = Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new InvalidRequestException("limit", rule);
+    }
+    if (limit < 1 || limit > OrderQuery.MAX_LIMIT) {
+      throw new InvalidRequestException("limit", rule);
+    }
+    return limit;
+  }
+
+  private static OrderStatus parseStatus(String text) {
+    try {
+      return OrderStatus.fromLabel(text);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException(
+          "status", "must be one of Pending, Processing, Completed, Failed, Cancelled");
+    }
+  }
+
+  private static OrderCursor cursor(String text) {
+    try {
+      return OrderCursor.decode(text);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException("cursor", "is not a cursor this server gave out");
+    }
+  }
+
+  /** The whole order. */
+  @GET
+  @Path("{id}")
+  public OrderView get(@PathParam("id") String id) {
+    return OrderView.of(find(client, id));
+  }
+
+  /** The seed's status view: {@code {"status":"Completed"}}. */
+  @GET
+  @Path("{id}/status")
+  public OrderStatusView status(@PathParam("id") String id) {
+    return new OrderStatusView(find(client, id).status().label());
+  }
+
+  /** Cancels a Pending order; 409 in any other status. */
+  @POST
+  @Path("{id}/cancel")
+  public OrderView cancel(@PathParam("id") String id) {
+    return OrderView.of(client.cancel(orderId(id)));
+  }
+
+  /** Sends a Failed order back to Pending; 409 in any other status. */
+  @POST
+  @Path("{id}/retry")
+  public OrderView retry(@PathParam("id") String id) {
+    return OrderView.of(client.retry(orderId(id)));
+  }
+
+  static Order find(OrderClient client, String id) {
+    OrderId orderId = orderId(id);
+    return client.find(orderId).orElseThrow(() -> new OrderNotFoundException(orderId));
+  }
+
+  /** The id in a path; one that cannot be an id is a 400 naming it. */
+  static OrderId orderId(String id) {
+    return OrderId.of(id);
+  }
+
+  static String location(OrderId orderId) {
+    return UriBuilder.fromPath("/orders/{id}").build(orderId.value()).toString();
+  }
+}

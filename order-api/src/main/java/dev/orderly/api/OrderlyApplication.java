@@ -1,0 +1,53 @@
+package dev.orderly.api;
+
+import dev.orderly.core.OrderClient;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import org.glassfish.jersey.jackson.JacksonFeature;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+
+/**
+ * The Jersey application of Orderly's HTTP API: the order, metrics, health and OpenAPI resources,
+ * JSON mapping, the 1 MiB body limit and the mappers that answer every error as {@code
+ * application/problem+json}. It holds no server: any Jersey container can run it. Thread-safe once
+ * built: its resources hold no per-request state, only the thread-safe client.
+ *
+ * <pre>{@code
+ * ResourceConfig app = new OrderlyApplication(engine.client(), engine::isRunning);
+ * GrizzlyHttpServerFactory.createHttpServer(URI.create("http://0.0.0.0:8080/"), app);
+ * }</pre>
+ */
+public final class OrderlyApplication extends ResourceConfig {
+
+  /**
+   * @param client where orders go and are read
+   * @param engineRunning whether this node's engine runs (false for a client-only node or a stopped
+   *     engine); readiness uses it
+   */
+  public OrderlyApplication(OrderClient client, BooleanSupplier engineRunning) {
+    Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(engineRunning, "engineRunning");
+    setApplicationName("orderly");
+
+    // Jersey's own Jackson mappers answer text/plain with class names; ours replace them.
+    register(JacksonFeature.withoutExceptionMappers());
+    register(new JsonMapperProvider());
+    register(new BodySizeLimitFilter());
+    ExceptionMappers.all().forEach(this::register);
+
+    // Resources are registered as instances (they need the client). Jersey then logs a spurious
+    // "does not implement any provider interfaces" warning per resource (Jersey issue 3700);
+    // binding them through HK2 instead fails outright without an injectable constructor.
+    register(new OrderResource(client));
+    register(new MetricsResource(client));
+    register(new HealthResource(client, engineRunning));
+    register(new OpenApiResource());
+
+    property(ServerProperties.WADL_FEATURE_DISABLE, true);
+    // Location: /orders/11, as the seed answered, not resolved against the request's host.
+    property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
+    // In a servlet container, keep our problem+json bodies rather than the container's error pages.
+    property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+  }
+}
