@@ -330,7 +330,11 @@ final class LoadRun {
         // Orders of other clients finishing meanwhile can make this overshoot: the per-order
         // check that follows is the judge, this only avoids polling 100,000 orders in a loop.
         finished.set(finishedCount(metrics) - before);
-        if (finished.get() >= expected || System.nanoTime() - deadline >= 0) {
+        // Nothing Pending or Processing means nothing more will finish: an order still missing
+        // is lost, and waiting for the timeout would only delay saying so.
+        if (finished.get() >= expected
+            || activeCount(metrics) == 0
+            || System.nanoTime() - deadline >= 0) {
           return last;
         }
         pause(Math.min(options.pollInterval().toNanos(), deadline - System.nanoTime()));
@@ -637,16 +641,26 @@ final class LoadRun {
   }
 
   private static long finishedCount(Map<String, Object> metrics) {
+    return sumOf(metrics, List.of("Completed", "Failed", "Cancelled"), 0);
+  }
+
+  /** Orders Pending or Processing on the server; -1 when the metrics do not say. */
+  private static long activeCount(Map<String, Object> metrics) {
+    return sumOf(metrics, List.of("Pending", "Processing"), -1);
+  }
+
+  private static long sumOf(Map<String, Object> metrics, List<String> statuses, long unknown) {
     if (!(metrics.get("status_counts") instanceof Map<?, ?> counts)) {
-      return 0;
+      return unknown;
     }
-    long finished = 0;
-    for (String status : List.of("Completed", "Failed", "Cancelled")) {
-      if (counts.get(status) instanceof BigDecimal value) {
-        finished += value.longValue();
+    long sum = 0;
+    for (String status : statuses) {
+      if (!(counts.get(status) instanceof BigDecimal value)) {
+        return unknown;
       }
+      sum += value.longValue();
     }
-    return finished;
+    return sum;
   }
 
   private static Map<String, Object> parseOrNull(String body) {
