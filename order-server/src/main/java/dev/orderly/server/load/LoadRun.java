@@ -2,6 +2,7 @@ package dev.orderly.server.load;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -154,6 +155,7 @@ final class LoadRun {
         options.idPrefix(),
         options.orders() - 1);
     NioHttpClient client = client(options.concurrency(), true, createErrors);
+    long cpuBefore = processCpuNanos();
     long start = System.nanoTime();
     createStart = Instant.now();
     CreateSource source = new CreateSource(start);
@@ -168,6 +170,7 @@ final class LoadRun {
       client.run(source, new CreateHandler());
     }
     long elapsed = System.nanoTime() - start;
+    long cpu = processCpuNanos() - cpuBefore;
     long accepted = created.sum() + repeated.sum();
     LatencyHistogram latencies = client.latencies();
     summary.put("creates_accepted", accepted);
@@ -181,6 +184,12 @@ final class LoadRun {
     summary.put("create_retries", client.retries());
     summary.put("connections_opened", client.connects());
     summary.put("create_errors", createErrors.snapshot());
+    if (cpu > 0) {
+      // The tool's own cost: a figure near 100 % of one core per I/O thread means the tool, not
+      // the server, may be what limits the run (in-process runs also count the server's CPU).
+      summary.put("client_cpu_percent_of_one_core", round1(100.0 * cpu / elapsed));
+      summary.put("client_cpu_us_per_create", round1(cpu / 1e3 / Math.max(1, createsEnded.sum())));
+    }
     if (accepted < options.orders()) {
       failures.add(
           (options.orders() - accepted)
@@ -638,6 +647,15 @@ final class LoadRun {
     summary.put(
         prefix + "_from",
         options.rate() > 0 ? "scheduled send time (includes queueing behind the rate)" : "send");
+  }
+
+  /** The CPU time of the whole process so far, or 0 when the JVM does not say. */
+  static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return Math.max(0, os.getProcessCpuTime());
+    }
+    return 0;
   }
 
   private static long finishedCount(Map<String, Object> metrics) {

@@ -97,8 +97,9 @@ final class Progress implements AutoCloseable {
     long now = System.nanoTime();
     long current = done.getAsLong();
     double seconds = Math.max(1e-9, (now - lastNanos) / 1e9);
-    double rate =
-        last ? current / Math.max(1e-9, (now - startNanos) / 1e9) : (current - lastDone) / seconds;
+    // The last line gives the phase's mean rate; one that ended at once has none worth showing.
+    double elapsed = (now - startNanos) / 1e9;
+    double rate = last ? (elapsed < 0.1 ? 0 : current / elapsed) : (current - lastDone) / seconds;
     lastDone = current;
     lastNanos = now;
     String line = line(label, current, total, rate, errors.getAsLong(), (now - startNanos) / 1e9);

@@ -2,7 +2,6 @@ package dev.orderly.server.load;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.util.Map;
 
 /**
@@ -25,13 +24,14 @@ final class SelfTest {
       out.println("self-test: warming up with " + warmUp + " requests");
       new LoadRun(target(options, server.port(), warmUp, "warm-"), out, terminal).execute();
 
-      long cpuBefore = processCpuNanos();
+      long cpuBefore = LoadRun.processCpuNanos();
       long serverCpuBefore = server.cpuNanos();
       long requestsBefore = server.requests();
       LoadRun run =
           new LoadRun(target(options, server.port(), options.orders(), ""), out, terminal);
       boolean passed = run.execute();
-      long clientCpu = processCpuNanos() - cpuBefore - (server.cpuNanos() - serverCpuBefore);
+      long clientCpu =
+          LoadRun.processCpuNanos() - cpuBefore - (server.cpuNanos() - serverCpuBefore);
       long requests = server.requests() - requestsBefore;
 
       Map<String, Object> summary = run.summary();
@@ -69,14 +69,5 @@ final class SelfTest {
         options.allowReruns(),
         false,
         false);
-  }
-
-  /** The CPU time of the whole process, or 0 when the JVM does not say. */
-  private static long processCpuNanos() {
-    if (ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
-      return Math.max(0, os.getProcessCpuTime());
-    }
-    return 0;
   }
 }
