@@ -26,6 +26,7 @@ final class Progress implements AutoCloseable {
   private final long startNanos = System.nanoTime();
   private final Thread thread;
   private long lastDone;
+  private int widest;
   private long lastNanos = startNanos;
   private volatile boolean running = true;
 
@@ -104,7 +105,9 @@ final class Progress implements AutoCloseable {
     lastNanos = now;
     String line = line(label, current, total, rate, errors.getAsLong(), (now - startNanos) / 1e9);
     if (terminal) {
-      out.print("\r" + line + (last ? "\n" : ""));
+      // Padded to the longest line so far, so that a shorter one leaves no remnant behind it.
+      widest = Math.max(widest, line.length());
+      out.print("\r" + line + " ".repeat(widest - line.length()) + (last ? "\n" : ""));
     } else {
       out.println(line);
     }
