@@ -173,6 +173,9 @@ public record LoadOptions(
       }
     }
     String host = url.getHost();
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1); // An IPv6 literal: the brackets are URL syntax.
+    }
     int port = url.getPort() < 0 ? 80 : url.getPort();
     String path = url.getRawPath() == null ? "" : url.getRawPath();
     while (path.endsWith("/")) {

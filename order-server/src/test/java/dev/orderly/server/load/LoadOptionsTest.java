@@ -89,6 +89,15 @@ class LoadOptionsTest {
   }
 
   @Test
+  void anIpv6LiteralLosesItsBracketsForTheSocketButNotForTheHostHeader() {
+    LoadOptions options = LoadOptions.parse(List.of("--url", "http://[::1]:9000"));
+
+    assertThat(options.host()).isEqualTo("::1");
+    assertThat(options.hostHeader()).isEqualTo("[::1]:9000");
+    assertThat(options.url()).isEqualTo("http://[::1]:9000");
+  }
+
+  @Test
   void durationsTakeUnits() {
     assertThat(LoadOptions.parseDuration("--timeout", "5m")).isEqualTo(Duration.ofMinutes(5));
     assertThat(LoadOptions.parseDuration("--timeout", "1h")).isEqualTo(Duration.ofHours(1));
