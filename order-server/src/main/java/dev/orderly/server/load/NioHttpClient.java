@@ -233,7 +233,6 @@ final class NioHttpClient {
     SelectionKey key;
     Exchange exchange;
     ByteBuffer out;
-    long sentNanos;
     long deadlineNanos;
   }
 
@@ -339,7 +338,6 @@ final class NioHttpClient {
     private void start(Connection connection, Exchange exchange, long now) {
       exchange.attempts++;
       connection.exchange = exchange;
-      connection.sentNanos = now;
       connection.deadlineNanos = now + requestTimeoutNanos;
       connection.out = ByteBuffer.wrap(exchange.request);
       connection.parser.reset();

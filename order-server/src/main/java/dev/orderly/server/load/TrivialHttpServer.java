@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A do-nothing HTTP/1.1 server on one NIO thread that answers every request with the same small
  * {@code 201} JSON body: the trivial endpoint against which {@code --self-test} measures the load
- * client's own ceiling. It can also close every n-th connection after answering, to exercise the
- * client's reconnects. Thread-safe to start and close; the serving runs on its own daemon thread.
+ * client's own ceiling. It can also close every n-th connection after answering, or drop every n-th
+ * request unanswered, to exercise the client's reconnects and retries. Thread-safe to start and
+ * close; the serving runs on its own daemon thread.
  *
  * <pre>{@code
  * try (TrivialHttpServer server = TrivialHttpServer.start(0)) {
@@ -38,12 +39,14 @@ final class TrivialHttpServer implements AutoCloseable {
   private final Selector selector;
   private final Thread thread;
   private final int closeEvery;
+  private final int dropEvery;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong cpuNanos = new AtomicLong();
   private volatile boolean running = true;
 
-  private TrivialHttpServer(int closeEvery) throws IOException {
+  private TrivialHttpServer(int closeEvery, int dropEvery) throws IOException {
     this.closeEvery = closeEvery;
+    this.dropEvery = dropEvery;
     this.selector = Selector.open();
     this.server = ServerSocketChannel.open();
     server.bind(new InetSocketAddress("127.0.0.1", 0), 4096);
@@ -64,7 +67,17 @@ final class TrivialHttpServer implements AutoCloseable {
    * @param closeEvery answer every n-th request with {@code Connection: close} and close; 0 never
    */
   static TrivialHttpServer start(int closeEvery) throws IOException {
-    TrivialHttpServer trivial = new TrivialHttpServer(closeEvery);
+    return start(closeEvery, 0);
+  }
+
+  /**
+   * Starts a server on a free loopback port.
+   *
+   * @param closeEvery answer every n-th request with {@code Connection: close} and close; 0 never
+   * @param dropEvery close the connection without answering every n-th request; 0 never
+   */
+  static TrivialHttpServer start(int closeEvery, int dropEvery) throws IOException {
+    TrivialHttpServer trivial = new TrivialHttpServer(closeEvery, dropEvery);
     trivial.thread.start();
     return trivial;
   }
@@ -198,6 +211,10 @@ final class TrivialHttpServer implements AutoCloseable {
       peer.in.position(length);
       peer.in.compact();
       long n = requests.incrementAndGet();
+      if (dropEvery > 0 && n % dropEvery == 0) {
+        channel.close();
+        return;
+      }
       close = closeEvery > 0 && n % closeEvery == 0;
       answers++;
     }

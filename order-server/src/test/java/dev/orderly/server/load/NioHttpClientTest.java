@@ -50,6 +50,22 @@ class NioHttpClientTest {
   }
 
   @Test
+  void aRequestDroppedWithoutAnswerIsRetriedOnAFreshConnection() throws IOException {
+    try (TrivialHttpServer server = TrivialHttpServer.start(0, 7)) {
+      NioHttpClient client = client(server.port(), 4, 1, Duration.ofSeconds(10), 3);
+
+      client.run(source(100, server.port()), handler());
+
+      assertThat(statuses).hasSize(100).containsOnly(201);
+      assertThat(failures).isEmpty();
+      assertThat(errors.get(NioHttpClient.CLOSED_BEFORE_RESPONSE))
+          .isGreaterThanOrEqualTo(14)
+          .isEqualTo(errors.total())
+          .isEqualTo(client.retries());
+    }
+  }
+
+  @Test
   void aRefusedConnectionIsRetriedThenReportedByKind() throws IOException {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
