@@ -194,7 +194,8 @@ public record ServerConfig(
   /** The help text that {@code --help} prints. */
   public static String usage() {
     StringBuilder text = new StringBuilder();
-    text.append("Usage: java -jar order-server.jar [options]\n\n")
+    text.append("Usage: java -jar order-server.jar [options]\n")
+        .append("       java -jar order-server.jar load --help   (the load tool)\n\n")
         .append("Runs Orderly's HTTP API and order engine. By default the orders are kept in an\n")
         .append("embedded PostgreSQL in ./orderly-data. Every option can also be set by its\n")
         .append("environment variable; a flag wins over its variable. Write a flag's value as\n")
