@@ -220,6 +220,10 @@ class ServerJarIT {
     Child help = new Child("--help");
     assertThat(help.awaitExit()).isZero();
     assertThat(help.out()).contains("  --db-url <jdbc-url>            ORDERLY_DB_URL");
+
+    Child loadHelp = new Child("load", "--help");
+    assertThat(loadHelp.awaitExit()).isZero();
+    assertThat(loadHelp.out()).anySatisfy(line -> assertThat(line).contains("--url URL"));
   }
 
   @Test
