@@ -11,6 +11,7 @@ import dev.orderly.core.order.OrderStatus;
 import dev.orderly.core.store.CreateResult;
 import dev.orderly.core.store.OrderCursor;
 import dev.orderly.core.store.OrderQuery;
+import dev.orderly.core.store.StoreUnavailableException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -18,13 +19,18 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The orders: create (one or a batch), read, list, cancel and retry. Errors are thrown and turned
@@ -36,6 +42,9 @@ public final class OrderResource {
 
   /** The most orders one batch request may carry. */
   static final int MAX_BATCH_SIZE = 1_000;
+
+  /** How long a create may wait for its commit before the client is told to come back (503). */
+  static final Duration CREATE_TIMEOUT = Duration.ofSeconds(30);
 
   private final OrderClient client;
 
@@ -49,9 +58,32 @@ public final class OrderResource {
    */
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response create(JsonNode body) {
+  public void create(JsonNode body, @Suspended AsyncResponse response) {
     NewOrder order = OrderRequests.parse(body);
-    CreateResult result = client.submit(order);
+    // The request thread goes back to Grizzly while the store commits: creates that wait together
+    // share one group commit, however few the HTTP threads.
+    response.setTimeout(CREATE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    response.setTimeoutHandler(
+        timedOut ->
+            timedOut.resume(
+                new StoreUnavailableException(
+                    "the store did not commit the order within " + CREATE_TIMEOUT, null)));
+    client
+        .submitAsync(order)
+        .whenComplete(
+            (result, failure) -> {
+              if (failure != null) {
+                response.resume(
+                    failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause()
+                        : failure);
+              } else {
+                response.resume(created(result));
+              }
+            });
+  }
+
+  private Response created(CreateResult result) {
     Order stored = result.order();
     OrderCreatedView view = new OrderCreatedView(stored.orderId().value(), stored.status().label());
     if (result.isCreated()) {

@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -62,6 +63,23 @@ public final class OrderClient {
     }
     accepted(result);
     return result;
+  }
+
+  /**
+   * As {@link #submit}, without holding the caller's thread while the store commits: the answer
+   * completes once the order is durable, or fails with the exception {@link #submit} would throw.
+   */
+  public CompletableFuture<CreateResult> submitAsync(NewOrder order) {
+    return store
+        .createAsync(order, clock.instant())
+        .thenApply(
+            result -> {
+              if (result.outcome() == CreateResult.Outcome.CONFLICT) {
+                throw new OrderConflictException(order.orderId());
+              }
+              accepted(result);
+              return result;
+            });
   }
 
   /** Stores many orders in one go; one result per order, conflicts included, nothing thrown. */

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -112,6 +113,11 @@ public final class OrderEngine implements AutoCloseable {
    */
   public CreateResult submit(NewOrder order) {
     return client.submit(order);
+  }
+
+  /** As {@link #submit}, answering when durable. See {@link OrderClient#submitAsync(NewOrder)}. */
+  public CompletableFuture<CreateResult> submitAsync(NewOrder order) {
+    return client.submitAsync(order);
   }
 
   /** Stores many orders; one result per order. See {@link OrderClient#submitAll(List)}. */

@@ -7,8 +7,12 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -25,7 +29,8 @@ final class GroupCommitter<I, O> implements AutoCloseable {
 
   private static final System.Logger LOG = System.getLogger(GroupCommitter.class.getName());
 
-  private record Call<I, O>(I request, CompletableFuture<O> answer) {}
+  /** {@code async}: answered on {@link #answers}, so the caller's follow-up never runs here. */
+  private record Call<I, O>(I request, CompletableFuture<O> answer, boolean async) {}
 
   private final BlockingQueue<Call<I, O>> waiting = new LinkedBlockingQueue<>();
   private final Function<List<I>, List<O>> flush;
@@ -34,11 +39,27 @@ final class GroupCommitter<I, O> implements AutoCloseable {
   private volatile boolean open = true;
 
   /**
+   * Completes asynchronous calls, a batch at a time: what a caller chains on its answer (a web
+   * server writing its response) must not delay the flusher's next commit.
+   */
+  private final ExecutorService answers;
+
+  /**
    * @param flush writes a batch in one transaction and answers each request, in order
    */
   GroupCommitter(String name, int flushers, int maxBatch, Function<List<I>, List<O>> flush) {
     this.flush = flush;
     this.maxBatch = maxBatch;
+    AtomicInteger answerThreads = new AtomicInteger();
+    this.answers =
+        Executors.newFixedThreadPool(
+            flushers,
+            runnable -> {
+              Thread thread =
+                  new Thread(runnable, name + "-answers-" + answerThreads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
     for (int i = 1; i <= flushers; i++) {
       Thread thread = new Thread(this::flushLoop, name + "-" + i);
       thread.setDaemon(true);
@@ -53,7 +74,7 @@ final class GroupCommitter<I, O> implements AutoCloseable {
       throw new IllegalStateException("the store is closed");
     }
     CompletableFuture<O> answer = new CompletableFuture<>();
-    waiting.add(new Call<>(request, answer));
+    waiting.add(new Call<>(request, answer, false));
     try {
       return answer.get();
     } catch (InterruptedException e) {
@@ -65,6 +86,16 @@ final class GroupCommitter<I, O> implements AutoCloseable {
       }
       throw new OrderlyException("commit failed", e.getCause());
     }
+  }
+
+  /** Answers once {@code request} is committed with its batch, without holding the caller. */
+  CompletableFuture<O> submitAsync(I request) {
+    if (!open) {
+      return CompletableFuture.failedFuture(new IllegalStateException("the store is closed"));
+    }
+    CompletableFuture<O> answer = new CompletableFuture<>();
+    waiting.add(new Call<>(request, answer, true));
+    return answer;
   }
 
   private void flushLoop() {
@@ -93,15 +124,33 @@ final class GroupCommitter<I, O> implements AutoCloseable {
     for (Call<I, O> call : batch) {
       requests.add(call.request());
     }
+    List<Runnable> later = new ArrayList<>();
     try {
       List<O> results = flush.apply(requests);
       for (int i = 0; i < batch.size(); i++) {
-        batch.get(i).answer().complete(results.get(i));
+        Call<I, O> call = batch.get(i);
+        O result = results.get(i);
+        if (call.async()) {
+          later.add(() -> call.answer().complete(result));
+        } else {
+          call.answer().complete(result);
+        }
       }
     } catch (RuntimeException | Error e) {
       LOG.log(Level.DEBUG, () -> "a batch of " + batch.size() + " failed", e);
       for (Call<I, O> call : batch) {
-        call.answer().completeExceptionally(e);
+        if (call.async()) {
+          later.add(() -> call.answer().completeExceptionally(e));
+        } else {
+          call.answer().completeExceptionally(e);
+        }
+      }
+    }
+    if (!later.isEmpty()) {
+      try {
+        answers.execute(() -> later.forEach(Runnable::run));
+      } catch (RejectedExecutionException closed) {
+        later.forEach(Runnable::run);
       }
     }
   }
@@ -118,6 +167,7 @@ final class GroupCommitter<I, O> implements AutoCloseable {
         break;
       }
     }
+    answers.shutdown();
     // A call that slipped in as the flushers stopped must not wait for ever.
     List<Call<I, O>> stranded = new ArrayList<>();
     waiting.drainTo(stranded);

@@ -38,6 +38,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import javax.sql.DataSource;
 
 /**
@@ -120,6 +121,11 @@ public final class PostgresOrderStore implements OrderStore, AutoCloseable {
   @Override
   public CreateResult create(NewOrder order, Instant now) {
     return creates.submit(new Creation(order, now));
+  }
+
+  @Override
+  public CompletableFuture<CreateResult> createAsync(NewOrder order, Instant now) {
+    return creates.submitAsync(new Creation(order, now));
   }
 
   @Override

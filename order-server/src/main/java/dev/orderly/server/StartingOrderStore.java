@@ -62,6 +62,11 @@ final class StartingOrderStore implements OrderStore {
   }
 
   @Override
+  public CompletableFuture<CreateResult> createAsync(NewOrder order, Instant now) {
+    return awaitOpen().createAsync(order, now);
+  }
+
+  @Override
   public List<CreateResult> createAll(List<NewOrder> orders, Instant now) {
     return awaitOpen().createAll(orders, now);
   }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Storage and durable queue in one: the order row is the queue entry. This SPI holds only what the
@@ -36,6 +37,19 @@ public interface OrderStore {
    * returns.
    */
   CreateResult create(NewOrder order, Instant now);
+
+  /**
+   * Creates an order as {@link #create} does, answering when it is durable without holding the
+   * caller's thread, so that a server can keep many creates waiting for one group commit. The
+   * default runs {@link #create} at once; a store that batches commits answers later.
+   */
+  default CompletableFuture<CreateResult> createAsync(NewOrder order, Instant now) {
+    try {
+      return CompletableFuture.completedFuture(create(order, now));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 
   /**
    * Creates many orders, one result per input in the same order. An id repeated inside {@code

@@ -146,6 +146,35 @@ public abstract class OrderStoreContractTest {
   }
 
   @Test
+  void createAsyncAnswersAsCreateDoes() throws Exception {
+    NewOrder order = anOrder().withId("async-1").withTotal("10.00").build();
+
+    CreateResult created = store.createAsync(order, T0).get(10, TimeUnit.SECONDS);
+    CreateResult again = store.createAsync(order, at(1)).get(10, TimeUnit.SECONDS);
+    NewOrder clash = anOrder().withId("async-1").withTotal("10.01").build();
+    CreateResult conflict = store.createAsync(clash, at(1)).get(10, TimeUnit.SECONDS);
+
+    assertThat(created.outcome()).isEqualTo(CreateResult.Outcome.CREATED);
+    assertThat(again.outcome()).isEqualTo(CreateResult.Outcome.DUPLICATE);
+    assertThat(conflict.outcome()).isEqualTo(CreateResult.Outcome.CONFLICT);
+    assertThat(stored(order.orderId()).createdAt()).isEqualTo(T0);
+    assertThat(stored(order.orderId()).totalAmount()).isEqualByComparingTo("10.00");
+  }
+
+  @Test
+  void manyAsyncCreatesInFlightAllLand() throws Exception {
+    List<java.util.concurrent.CompletableFuture<CreateResult>> answers = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      answers.add(store.createAsync(anOrder().withId("many-" + i).build(), T0));
+    }
+    for (var answer : answers) {
+      assertThat(answer.get(30, TimeUnit.SECONDS).outcome())
+          .isEqualTo(CreateResult.Outcome.CREATED);
+    }
+    assertThat(store.statistics().total()).isEqualTo(500);
+  }
+
+  @Test
   void createAllAnswersEachOrderInTurn() {
     Order existing = create(anOrder().withId("old").withTotal("1.00").build(), T0);
     List<NewOrder> batch =
