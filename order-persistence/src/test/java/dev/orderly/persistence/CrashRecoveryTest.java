@@ -67,12 +67,7 @@ class CrashRecoveryTest {
       }
 
       assertThat(TransitionLog.count(database, "Processing", "Completed")).isEqualTo(ORDERS);
-      assertThat(
-              TransitionLog.single(
-                  database,
-                  "select count(distinct order_id) from order_transitions"
-                      + " where to_status = 'Completed'"))
-          .isEqualTo(ORDERS);
+      assertThat(TransitionLog.ordersCompleted(database)).isEqualTo(ORDERS);
       assertThat(TransitionLog.count(database, "Processing", "Pending"))
           .as("the leases the child held when killed were taken back")
           .isEqualTo(inFlightAtKill);

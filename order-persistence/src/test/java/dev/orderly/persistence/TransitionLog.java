@@ -35,6 +35,13 @@ final class TransitionLog {
             + "'");
   }
 
+  /** How many distinct orders were ever moved to Completed. */
+  static long ordersCompleted(TestDatabase database) throws SQLException {
+    return single(
+        database,
+        "select count(distinct order_id) from order_transitions where to_status = 'Completed'");
+  }
+
   static long single(TestDatabase database, String query) throws SQLException {
     try (Connection connection = database.connect();
         Statement statement = connection.createStatement();
