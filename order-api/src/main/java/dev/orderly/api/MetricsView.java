@@ -10,8 +10,8 @@ import java.math.RoundingMode;
 import java.util.Map;
 
 /**
- * The answer of {@code GET /metrics}: the seed's three keys first, then the store-wide backlog, then
- * this node's own figures (null on a node that runs no engine).
+ * The answer of {@code GET /metrics}: the seed's three keys first, then the store-wide backlog,
+ * then this node's own figures (null on a node that runs no engine).
  *
  * @param statusCounts every status by label, zero when none
  * @param averageProcessingTime the mean seconds from creation to completion over Completed orders,
@@ -77,7 +77,8 @@ record MetricsView(
         node == null ? null : LatencyView.of(node.queueWait()),
         node == null
             ? null
-            : BigDecimal.valueOf(node.throughputPerSecond()).setScale(RATE_SCALE, RoundingMode.HALF_UP),
+            : BigDecimal.valueOf(node.throughputPerSecond())
+                .setScale(RATE_SCALE, RoundingMode.HALF_UP),
         backlog.due(),
         backlog.dueCapped(),
         backlog.oldestPendingAge().map(Wire::seconds).orElse(null),

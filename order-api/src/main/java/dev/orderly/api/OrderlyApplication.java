@@ -12,8 +12,7 @@ import org.glassfish.jersey.server.ServerProperties;
 
 /**
  * The Jersey application of Orderly's HTTP API: the order, metrics, health, OpenAPI and dashboard
- * resources,
- * JSON mapping, the 1 MiB body limit and the mappers that answer every error as {@code
+ * resources, JSON mapping, the 1 MiB body limit and the mappers that answer every error as {@code
  * application/problem+json}. It holds no server: any Jersey container can run it. Thread-safe once
  * built: its resources hold no per-request state, only the thread-safe client.
  *
