@@ -18,9 +18,10 @@ import java.util.Map;
  *     or null while no order has completed
  * @param averageQueueWait the mean seconds from creation to first start over orders that started,
  *     or null while none has
- * @param processingTime percentiles of creation-to-completion seconds over this node's recent
- *     completions
- * @param queueWait percentiles of creation-to-first-start seconds over this node's recent starts
+ * @param processingPercentiles percentiles of creation-to-completion seconds over this node's
+ *     recent completions
+ * @param queueWaitPercentiles percentiles of creation-to-first-start seconds over this node's
+ *     recent starts
  * @param ordersPerSecond orders this node completed per second over the last minute
  * @param duePending Pending orders due now, counted up to 10,000
  * @param duePendingCapped whether the count stopped at 10,000: there are at least that many
@@ -34,8 +35,8 @@ import java.util.Map;
   "status_counts",
   "average_processing_time",
   "average_queue_wait",
-  "processing_time",
-  "queue_wait",
+  "processing_percentiles",
+  "queue_wait_percentiles",
   "orders_per_second",
   "due_pending",
   "due_pending_capped",
@@ -50,8 +51,8 @@ record MetricsView(
     Map<String, Long> statusCounts,
     BigDecimal averageProcessingTime,
     BigDecimal averageQueueWait,
-    LatencyView processingTime,
-    LatencyView queueWait,
+    LatencyView processingPercentiles,
+    LatencyView queueWaitPercentiles,
     BigDecimal ordersPerSecond,
     long duePending,
     boolean duePendingCapped,

@@ -113,8 +113,8 @@ class MetricsEndpointTest {
                 + "\"Cancelled\":0},"
                 + "\"average_processing_time\":4.5,"
                 + "\"average_queue_wait\":2,"
-                + "\"processing_time\":{\"count\":2,\"p50\":3,\"p95\":6,\"p99\":6,\"max\":6},"
-                + "\"queue_wait\":{\"count\":4,\"p50\":2,\"p95\":2,\"p99\":2,\"max\":2},"
+                + "\"processing_percentiles\":{\"count\":2,\"p50\":3,\"p95\":6,\"p99\":6,\"max\":6},"
+                + "\"queue_wait_percentiles\":{\"count\":4,\"p50\":2,\"p95\":2,\"p99\":2,\"max\":2},"
                 // Two completions in the last minute: 2 / 60 per second.
                 + "\"orders_per_second\":0.033,"
                 // e is due; d waits for its retry at T0+66s but is the oldest, 20 s old.

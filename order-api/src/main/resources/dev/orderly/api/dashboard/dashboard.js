@@ -73,8 +73,8 @@
     $("due-pending").textContent =
       metrics.due_pending.toLocaleString("en") + (metrics.due_pending_capped ? "+" : "");
     $("oldest-pending").textContent = seconds(metrics.oldest_pending_age);
-    $("processing-percentiles").textContent = percentiles(metrics.processing_time);
-    $("queue-percentiles").textContent = percentiles(metrics.queue_wait);
+    $("processing-percentiles").textContent = percentiles(metrics.processing_percentiles);
+    $("queue-percentiles").textContent = percentiles(metrics.queue_wait_percentiles);
     $("retries-failures").textContent =
       metrics.retries === null || metrics.retries === undefined
         ? "–"
@@ -84,7 +84,7 @@
     }
 
     const now = Date.now();
-    const summary = metrics.processing_time;
+    const summary = metrics.processing_percentiles;
     samples.push({
       t: now,
       completed: metrics.status_counts.Completed,
