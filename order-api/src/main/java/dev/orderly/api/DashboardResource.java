@@ -75,6 +75,7 @@ public final class DashboardResource {
     }
     CacheControl cache = new CacheControl();
     cache.setNoCache(true);
+    cache.setNoTransform(false);
     Response.ResponseBuilder notModified = request.evaluatePreconditions(file.tag());
     Response.ResponseBuilder answer =
         notModified != null ? notModified : Response.ok(file.content().clone(), file.type());
