@@ -226,7 +226,7 @@
       return 1;
     }
     const power = Math.pow(10, Math.floor(Math.log10(value)));
-    for (const step of [1, 2, 2.5, 5, 10]) {
+    for (const step of [1, 2, 4, 8, 10]) {
       if (step * power >= value) {
         return step * power;
       }
