@@ -99,6 +99,11 @@ final class StartingOrderStore implements OrderStore {
   }
 
   @Override
+  public List<Lease> completeAll(Collection<Lease> leases, Instant now) {
+    return awaitOpen().completeAll(leases, now);
+  }
+
+  @Override
   public boolean fail(Lease lease, String error, Instant now) {
     return awaitOpen().fail(lease, error, now);
   }
