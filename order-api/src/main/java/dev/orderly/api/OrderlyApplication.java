@@ -1,15 +1,18 @@
 package dev.orderly.api;
 
 import dev.orderly.core.OrderClient;
+import dev.orderly.core.metrics.NodeMetrics;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
 
 /**
- * The Jersey application of Orderly's HTTP API: the order, metrics, health and OpenAPI resources,
- * JSON mapping, the 1 MiB body limit and the mappers that answer every error as {@code
+ * The Jersey application of Orderly's HTTP API: the order, metrics, health, OpenAPI and dashboard
+ * resources, JSON mapping, the 1 MiB body limit and the mappers that answer every error as {@code
  * application/problem+json}. It holds no server: any Jersey container can run it. Thread-safe once
  * built: its resources hold no per-request state, only the thread-safe client.
  *
@@ -26,6 +29,27 @@ public final class OrderlyApplication extends ResourceConfig {
    *     engine); readiness uses it
    */
   public OrderlyApplication(OrderClient client, BooleanSupplier engineRunning) {
+    this(client, engineRunning, null, null);
+  }
+
+  /**
+   * An application that also reports this node's engine figures in {@code GET /metrics}, and
+   * answers Prometheus's scraper from a metrics registry.
+   *
+   * @param client where orders go and are read
+   * @param engineRunning whether this node's engine runs; readiness uses it
+   * @param nodeMetrics this node's engine figures ({@code engine::nodeMetrics}), or null for a node
+   *     without an engine
+   * @param prometheusScrape writes the registry in the content type it is given, the Prometheus
+   *     text format ({@code text/plain; version=0.0.4; charset=utf-8}) or OpenMetrics ({@code
+   *     application/openmetrics-text; version=1.0.0; charset=utf-8}), such as Micrometer's {@code
+   *     prometheusRegistry::scrape}; or null to answer {@code GET /metrics} with JSON only
+   */
+  public OrderlyApplication(
+      OrderClient client,
+      BooleanSupplier engineRunning,
+      Supplier<NodeMetrics> nodeMetrics,
+      Function<String, String> prometheusScrape) {
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(engineRunning, "engineRunning");
     setApplicationName("orderly");
@@ -40,9 +64,10 @@ public final class OrderlyApplication extends ResourceConfig {
     // "does not implement any provider interfaces" warning per resource (Jersey issue 3700);
     // binding them through HK2 instead fails outright without an injectable constructor.
     register(new OrderResource(client));
-    register(new MetricsResource(client));
+    register(new MetricsResource(client, nodeMetrics, prometheusScrape));
     register(new HealthResource(client, engineRunning));
     register(new OpenApiResource());
+    register(new DashboardResource());
 
     property(ServerProperties.WADL_FEATURE_DISABLE, true);
     // Location: /orders/11, as the seed answered, not resolved against the request's host.

@@ -73,7 +73,8 @@ class OpenApiTest {
     String path = join(parent, resource.getPath());
     for (ResourceMethod method : resource.getResourceMethods()) {
       if (!method.isExtended()) {
-        routes.add(method.getHttpMethod() + " " + path);
+        // The root resource's own path is empty; OpenAPI names it "/".
+        routes.add(method.getHttpMethod() + " " + (path.isEmpty() ? "/" : path));
       }
     }
     for (Resource child : resource.getChildResources()) {

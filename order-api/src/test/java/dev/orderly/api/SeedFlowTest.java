@@ -148,7 +148,13 @@ class SeedFlowTest {
                 + "\"status_counts\":{\"Pending\":1,\"Processing\":0,\"Completed\":2,"
                 + "\"Failed\":0,\"Cancelled\":0},"
                 + "\"average_processing_time\":6.24,"
-                + "\"average_queue_wait\":1.5}");
+                + "\"average_queue_wait\":1.5,"
+                + "\"processing_percentiles\":null,\"queue_wait_percentiles\":null,"
+                + "\"orders_per_second\":null,"
+                // Order 3 is Pending and due; it was created 6.48 s before the clock's now.
+                + "\"due_pending\":1,\"due_pending_capped\":false,\"oldest_pending_age\":6.48,"
+                // A client-only application has no engine: no node figures.
+                + "\"in_flight\":null,\"retries\":null,\"failures\":null,\"node\":null}");
   }
 
   @Test
@@ -161,7 +167,11 @@ class SeedFlowTest {
                 + "\"status_counts\":{\"Pending\":0,\"Processing\":0,\"Completed\":0,"
                 + "\"Failed\":0,\"Cancelled\":0},"
                 + "\"average_processing_time\":null,"
-                + "\"average_queue_wait\":null}");
+                + "\"average_queue_wait\":null,"
+                + "\"processing_percentiles\":null,\"queue_wait_percentiles\":null,"
+                + "\"orders_per_second\":null,"
+                + "\"due_pending\":0,\"due_pending_capped\":false,\"oldest_pending_age\":null,"
+                + "\"in_flight\":null,\"retries\":null,\"failures\":null,\"node\":null}");
   }
 
   @Test

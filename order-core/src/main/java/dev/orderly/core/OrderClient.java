@@ -2,6 +2,7 @@ package dev.orderly.core;
 
 import dev.orderly.core.internal.Listeners;
 import dev.orderly.core.metrics.OrderStatistics;
+import dev.orderly.core.metrics.PendingBacklog;
 import dev.orderly.core.order.NewOrder;
 import dev.orderly.core.order.Order;
 import dev.orderly.core.order.OrderConflictException;
@@ -120,5 +121,13 @@ public final class OrderClient {
   /** Exact counts and means over every stored order. */
   public OrderStatistics statistics() {
     return store.statistics();
+  }
+
+  /**
+   * The Pending backlog now: due Pending orders counted up to {@link
+   * PendingBacklog#DEFAULT_DUE_LIMIT}, and the oldest Pending order's creation time.
+   */
+  public PendingBacklog pendingBacklog() {
+    return store.pendingBacklog(clock.instant(), PendingBacklog.DEFAULT_DUE_LIMIT);
   }
 }

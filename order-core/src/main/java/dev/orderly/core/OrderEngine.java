@@ -4,6 +4,7 @@ import dev.orderly.core.internal.Dispatcher;
 import dev.orderly.core.internal.EngineSettings;
 import dev.orderly.core.internal.Listeners;
 import dev.orderly.core.internal.NodeStats;
+import dev.orderly.core.metrics.NodeMetrics;
 import dev.orderly.core.metrics.OrderMetrics;
 import dev.orderly.core.order.NewOrder;
 import dev.orderly.core.order.Order;
@@ -150,6 +151,14 @@ public final class OrderEngine implements AutoCloseable {
   public OrderMetrics metrics() {
     return new OrderMetrics(
         settings.store().statistics(), stats.snapshot(settings.nodeId(), dispatcher.inFlight()));
+  }
+
+  /**
+   * This node's own figures only, without asking the store: cheap enough for a gauge read on every
+   * scrape.
+   */
+  public NodeMetrics nodeMetrics() {
+    return stats.snapshot(settings.nodeId(), dispatcher.inFlight());
   }
 
   public String nodeId() {

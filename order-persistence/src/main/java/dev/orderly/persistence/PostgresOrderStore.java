@@ -2,8 +2,10 @@ package dev.orderly.persistence;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import dev.orderly.core.OrderlyException;
 import dev.orderly.core.metrics.OrderStatistics;
+import dev.orderly.core.metrics.PendingBacklog;
 import dev.orderly.core.metrics.StatusCounts;
 import dev.orderly.core.order.IllegalStatusTransitionException;
 import dev.orderly.core.order.NewOrder;
@@ -554,6 +556,33 @@ public final class PostgresOrderStore implements OrderStore, AutoCloseable {
         });
   }
 
+  /**
+   * Two index reads, each bounded: the due count walks {@code orders_due} (Pending only, by due
+   * time) and stops after {@code dueLimit + 1} entries, so a backlog of millions costs no more than
+   * the limit; the oldest Pending order is the last entry of the Pending range of {@code
+   * orders_by_status}.
+   */
+  @Override
+  public PendingBacklog pendingBacklog(Instant now, int dueLimit) {
+    if (dueLimit < 1) {
+      throw new IllegalArgumentException("dueLimit must be >= 1, was " + dueLimit);
+    }
+    return jdbc.once(
+        "read the pending backlog",
+        connection -> {
+          try (PreparedStatement statement = connection.prepareStatement(sql.pendingBacklog)) {
+            Jdbc.setTime(statement, 1, now);
+            statement.setLong(2, (long) dueLimit + 1);
+            try (ResultSet rows = statement.executeQuery()) {
+              rows.next();
+              long due = rows.getLong("due");
+              return new PendingBacklog(
+                  now, Math.min(due, dueLimit), due > dueLimit, Jdbc.getTime(rows, "oldest"));
+            }
+          }
+        });
+  }
+
   @Override
   public Subscription onOrdersAvailable(Runnable listener) {
     Runnable unsubscribe = notifications.subscribe(listener);
@@ -628,6 +657,7 @@ public final class PostgresOrderStore implements OrderStore, AutoCloseable {
     final String cancel;
     final String retry;
     final String statistics;
+    final String pendingBacklog;
     final String notify = "select pg_notify('" + Notifications.CHANNEL + "', '')";
 
     Sql(String schema) {
@@ -745,6 +775,13 @@ public final class PostgresOrderStore implements OrderStore, AutoCloseable {
               + " completed_at = null"
               + " where order_id = ? and status = 'Failed' returning "
               + COLUMNS;
+      pendingBacklog =
+          "select (select count(*) from (select 1 from "
+              + orders
+              + " where status = 'Pending' and next_attempt_at <= ? limit ?) due) as due,"
+              + " (select min(created_at) from "
+              + orders
+              + " where status = 'Pending') as oldest";
       statistics =
           "select sum(pending) as pending, sum(processing) as processing,"
               + " sum(completed) as completed, sum(failed) as failed,"
@@ -775,6 +812,7 @@ public final class PostgresOrderStore implements OrderStore, AutoCloseable {
     private String schema;
     private boolean migrate = true;
     private Duration connectionTimeout = Duration.ofSeconds(5);
+    private MetricsTrackerFactory metricsTrackerFactory;
 
     private Builder(String jdbcUrl, String user, String password, DataSource dataSource) {
       this.jdbcUrl = jdbcUrl;
@@ -816,6 +854,16 @@ public final class PostgresOrderStore implements OrderStore, AutoCloseable {
     /** How long a caller waits for a pooled connection before the store reports it unavailable. */
     public Builder connectionTimeout(Duration connectionTimeout) {
       this.connectionTimeout = connectionTimeout;
+      return this;
+    }
+
+    /**
+     * Reports the store's own connection pool to a metrics library, such as HikariCP's {@code
+     * MicrometerMetricsTrackerFactory}; default none. Ignored for a store over a given {@code
+     * DataSource}, whose pool is the caller's.
+     */
+    public Builder metricsTrackerFactory(MetricsTrackerFactory metricsTrackerFactory) {
+      this.metricsTrackerFactory = metricsTrackerFactory;
       return this;
     }
 
@@ -866,6 +914,9 @@ public final class PostgresOrderStore implements OrderStore, AutoCloseable {
       config.setInitializationFailTimeout(1);
       if (schema != null) {
         config.setSchema(schema);
+      }
+      if (metricsTrackerFactory != null) {
+        config.setMetricsTrackerFactory(metricsTrackerFactory);
       }
       return new HikariDataSource(config);
     }

@@ -1,5 +1,6 @@
 package dev.orderly.server;
 
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import dev.orderly.api.OrderlyApplication;
 import dev.orderly.core.OrderEngine;
 import dev.orderly.core.OrderlyException;
@@ -63,15 +64,22 @@ public final class OrderlyServer implements AutoCloseable {
 
   private final ServerConfig config;
   private final OpenStore storage;
+  private final ServerMetrics metrics;
   private final OrderEngine engine;
   private final HttpServer http;
   private final URI uri;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private OrderlyServer(
-      ServerConfig config, OpenStore storage, OrderEngine engine, HttpServer http, URI uri) {
+      ServerConfig config,
+      OpenStore storage,
+      ServerMetrics metrics,
+      OrderEngine engine,
+      HttpServer http,
+      URI uri) {
     this.config = config;
     this.storage = storage;
+    this.metrics = metrics;
     this.engine = engine;
     this.http = http;
     this.uri = uri;
@@ -89,15 +97,17 @@ public final class OrderlyServer implements AutoCloseable {
     long started = System.nanoTime();
     // The database starts on its own thread while this one builds the engine and the HTTP
     // application: each takes a second or two on a cold JVM, and they do not depend on each other.
-    CompletableFuture<OpenStore> opening = openInBackground(config);
+    ServerMetrics metrics = ServerMetrics.create();
+    CompletableFuture<OpenStore> opening = openInBackground(config, metrics);
     routeJavaUtilLoggingToSlf4j();
     LOG.info("Starting Orderly {}: {}", version(), config);
     Deque<AutoCloseable> opened = new ArrayDeque<>();
     try {
       StartingOrderStore store = new StartingOrderStore(opening.thenApply(OpenStore::store));
-      OrderEngine engine = engine(config, store);
+      OrderEngine engine = engine(config, store, metrics);
       opened.push(engine);
-      HttpServer http = createHttpServer(config, engine);
+      metrics.bindEngine(engine);
+      HttpServer http = createHttpServer(config, engine, metrics);
       opened.push(http::shutdownNow);
       store.awaitOpen();
       OpenStore open = opening.join();
@@ -111,10 +121,11 @@ public final class OrderlyServer implements AutoCloseable {
           config.workers(),
           config.storeDescription(),
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-      return new OrderlyServer(config, open, engine, http, uri);
+      return new OrderlyServer(config, open, metrics, engine, http, uri);
     } catch (RuntimeException | Error e) {
       closeAll(opened, e);
       closeWhenOpen(opening, e);
+      metrics.close();
       throw e;
     }
   }
@@ -154,6 +165,7 @@ public final class OrderlyServer implements AutoCloseable {
     stopHttp();
     step("close the engine", engine::close);
     storage.close();
+    metrics.close();
     LOG.info(
         "Orderly stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
   }
@@ -183,13 +195,15 @@ public final class OrderlyServer implements AutoCloseable {
    */
   private record OpenStore(OrderStore store, EmbeddedDatabase database) {
 
-    static OpenStore open(ServerConfig config) {
+    static OpenStore open(ServerConfig config, MetricsTrackerFactory poolMetrics) {
       return switch (config.store()) {
         case IN_MEMORY -> new OpenStore(new InMemoryOrderStore(), null);
         case EXTERNAL -> {
           try {
             yield new OpenStore(
-                postgresStore(config, config.dbUrl(), config.dbUser(), config.dbPassword()), null);
+                postgresStore(
+                    config, config.dbUrl(), config.dbUser(), config.dbPassword(), poolMetrics),
+                null);
           } catch (RuntimeException e) {
             // Hikari's and Flyway's messages do not say which database; the operator needs to.
             throw new OrderlyException(
@@ -200,7 +214,8 @@ public final class OrderlyServer implements AutoCloseable {
           EmbeddedDatabase database = EmbeddedDatabase.start(config.dataDir());
           try {
             yield new OpenStore(
-                postgresStore(config, database.jdbcUrl(), database.user(), database.password()),
+                postgresStore(
+                    config, database.jdbcUrl(), database.user(), database.password(), poolMetrics),
                 database);
           } catch (RuntimeException | Error e) {
             database.close();
@@ -220,16 +235,18 @@ public final class OrderlyServer implements AutoCloseable {
     }
   }
 
-  private static CompletableFuture<OpenStore> openInBackground(ServerConfig config) {
+  private static CompletableFuture<OpenStore> openInBackground(
+      ServerConfig config, ServerMetrics metrics) {
+    MetricsTrackerFactory poolMetrics = metrics.hikari();
     if (config.store() == ServerConfig.Store.IN_MEMORY) {
-      return CompletableFuture.completedFuture(OpenStore.open(config));
+      return CompletableFuture.completedFuture(OpenStore.open(config, poolMetrics));
     }
     CompletableFuture<OpenStore> opening = new CompletableFuture<>();
     Thread opener =
         new Thread(
             () -> {
               try {
-                opening.complete(OpenStore.open(config));
+                opening.complete(OpenStore.open(config, poolMetrics));
               } catch (Throwable e) {
                 opening.completeExceptionally(e);
               }
@@ -256,16 +273,24 @@ public final class OrderlyServer implements AutoCloseable {
   }
 
   private static PostgresOrderStore postgresStore(
-      ServerConfig config, String url, String user, String password) {
-    return PostgresOrderStore.builder(url, user, password).poolSize(config.dbPoolSize()).build();
+      ServerConfig config,
+      String url,
+      String user,
+      String password,
+      MetricsTrackerFactory poolMetrics) {
+    return PostgresOrderStore.builder(url, user, password)
+        .poolSize(config.dbPoolSize())
+        .metricsTrackerFactory(poolMetrics)
+        .build();
   }
 
-  private static OrderEngine engine(ServerConfig config, OrderStore store) {
+  private static OrderEngine engine(ServerConfig config, OrderStore store, ServerMetrics metrics) {
     OrderEngine.Builder builder =
         OrderEngine.builder(
                 store, new DemoProcessor(config.processingDelay(), config.failureRate()))
             .workers(config.workers())
-            .shutdownTimeout(config.shutdownTimeout());
+            .shutdownTimeout(config.shutdownTimeout())
+            .listener(metrics.engineListener());
     if (config.nodeId() != null) {
       builder.nodeId(config.nodeId());
     }
@@ -273,8 +298,12 @@ public final class OrderlyServer implements AutoCloseable {
   }
 
   /** The HTTP server with the API, configured but not yet listening. */
-  private static HttpServer createHttpServer(ServerConfig config, OrderEngine engine) {
-    OrderlyApplication application = new OrderlyApplication(engine.client(), engine::isRunning);
+  private static HttpServer createHttpServer(
+      ServerConfig config, OrderEngine engine, ServerMetrics metrics) {
+    OrderlyApplication application =
+        new OrderlyApplication(
+            engine.client(), engine::isRunning, engine::nodeMetrics, metrics::scrape);
+    application.register(metrics.httpListener());
     // WADL needs JAXB, which is not here; without this Jersey logs a warning on every start.
     application.property(ServerProperties.WADL_FEATURE_DISABLE, true);
     URI bind = URI.create("http://" + hostForUri(config.host()) + ":" + config.port() + "/");

@@ -2,6 +2,7 @@ package dev.orderly.server;
 
 import dev.orderly.core.OrderlyException;
 import dev.orderly.core.metrics.OrderStatistics;
+import dev.orderly.core.metrics.PendingBacklog;
 import dev.orderly.core.order.NewOrder;
 import dev.orderly.core.order.Order;
 import dev.orderly.core.order.OrderId;
@@ -140,6 +141,11 @@ final class StartingOrderStore implements OrderStore {
   @Override
   public OrderStatistics statistics() {
     return awaitOpen().statistics();
+  }
+
+  @Override
+  public PendingBacklog pendingBacklog(Instant now, int dueLimit) {
+    return awaitOpen().pendingBacklog(now, dueLimit);
   }
 
   @Override

@@ -74,6 +74,17 @@ class PostgresServerTest extends ServerContractTest {
   }
 
   @Test
+  void prometheusShowsTheConnectionPool() {
+    TestHttp http = new TestHttp(start().uri());
+
+    String text = http.get("/metrics", "text/plain").body();
+
+    assertThat(text)
+        .contains("hikaricp_connections_max{pool=\"orderly\"} 4.0")
+        .contains("hikaricp_connections_active{pool=\"orderly\"}");
+  }
+
+  @Test
   @Timeout(60)
   void shutdownReleasesOrdersItCannotFinishSoNoneIsLeftProcessing() {
     // Work that never ends by itself: shutdown must give up on it after the timeout.

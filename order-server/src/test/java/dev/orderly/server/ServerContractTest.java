@@ -56,6 +56,30 @@ abstract class ServerContractTest {
   }
 
   @Test
+  void metricsAnswerPrometheusWithEngineHttpAndJvmSeries() {
+    TestHttp http = new TestHttp(start().uri());
+    http.get("/health/live");
+
+    Answer answer = http.get("/metrics", "text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
+
+    assertThat(answer.status()).as("%s", answer).isEqualTo(200);
+    assertThat(answer.contentType()).startsWith("text/plain");
+    assertThat(answer.body())
+        .contains(
+            "orderly_orders{status=\"Pending\"} 0.0",
+            "orderly_orders_submitted_total 0.0",
+            "orderly_in_flight 0.0",
+            "orderly_pending_due 0.0",
+            "orderly_http_requests_seconds_count{method=\"GET\",route=\"/health/live\","
+                + "status=\"200\"} 1",
+            "jvm_memory_used_bytes{",
+            "jvm_threads_live_threads ",
+            "jvm_gc_",
+            "system_cpu_count ",
+            "process_uptime_seconds ");
+  }
+
+  @Test
   void theSeedsOrderGoesFromPendingToCompletedAndShowsInTheMetrics() {
     TestHttp http = new TestHttp(start().uri());
 

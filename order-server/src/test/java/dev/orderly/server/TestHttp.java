@@ -45,6 +45,11 @@ final class TestHttp {
     return send(request(path).GET().build());
   }
 
+  /** A GET with an {@code Accept} header. */
+  Answer get(String path, String accept) {
+    return send(request(path).header("Accept", accept).GET().build());
+  }
+
   Answer post(String path, String json) {
     return send(
         request(path)

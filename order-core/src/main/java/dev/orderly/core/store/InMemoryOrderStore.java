@@ -1,6 +1,7 @@
 package dev.orderly.core.store;
 
 import dev.orderly.core.metrics.OrderStatistics;
+import dev.orderly.core.metrics.PendingBacklog;
 import dev.orderly.core.metrics.StatusCounts;
 import dev.orderly.core.order.NewOrder;
 import dev.orderly.core.order.Order;
@@ -316,6 +317,31 @@ public final class InMemoryOrderStore implements OrderStore {
     try {
       return new OrderStatistics(
           StatusCounts.of(counts), processingMicros, startedCount, queueWaitMicros);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public PendingBacklog pendingBacklog(Instant now, int dueLimit) {
+    if (dueLimit < 1) {
+      throw new IllegalArgumentException("dueLimit must be >= 1, was " + dueLimit);
+    }
+    lock.lock();
+    try {
+      long dueCount = 0;
+      Instant oldest = null;
+      // One pass over the Pending orders, earliest due first: every due one comes before every
+      // later one, but the oldest by creation may be anywhere (a retry waiting for its backoff).
+      for (Order order : due) {
+        if (!order.nextAttemptAt().isAfter(now) && dueCount <= dueLimit) {
+          dueCount++;
+        }
+        if (oldest == null || order.createdAt().isBefore(oldest)) {
+          oldest = order.createdAt();
+        }
+      }
+      return new PendingBacklog(now, Math.min(dueCount, dueLimit), dueCount > dueLimit, oldest);
     } finally {
       lock.unlock();
     }

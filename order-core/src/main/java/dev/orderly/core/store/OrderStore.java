@@ -1,11 +1,13 @@
 package dev.orderly.core.store;
 
 import dev.orderly.core.metrics.OrderStatistics;
+import dev.orderly.core.metrics.PendingBacklog;
 import dev.orderly.core.order.IllegalStatusTransitionException;
 import dev.orderly.core.order.NewOrder;
 import dev.orderly.core.order.Order;
 import dev.orderly.core.order.OrderId;
 import dev.orderly.core.order.OrderNotFoundException;
+import dev.orderly.core.order.OrderStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -133,6 +135,38 @@ public interface OrderStore {
 
   /** Exact counts per status and processing-time aggregates over every stored order. */
   OrderStatistics statistics();
+
+  /**
+   * The Pending backlog at {@code now}: how many Pending orders are due at {@code now}, counting no
+   * further than {@code dueLimit} (then {@link PendingBacklog#dueCapped()} is true), and the
+   * creation time of the oldest Pending order. Stores should answer from an index, at a cost
+   * bounded by {@code dueLimit}; this default pages through every Pending order, which is right
+   * only for small stores.
+   *
+   * @param dueLimit the most due orders to count, at least 1
+   */
+  default PendingBacklog pendingBacklog(Instant now, int dueLimit) {
+    if (dueLimit < 1) {
+      throw new IllegalArgumentException("dueLimit must be >= 1, was " + dueLimit);
+    }
+    long due = 0;
+    Instant oldest = null;
+    OrderQuery query =
+        OrderQuery.all().withStatus(OrderStatus.PENDING).withLimit(OrderQuery.MAX_LIMIT);
+    while (query != null) {
+      OrderPage page = list(query);
+      for (Order order : page.orders()) {
+        if (!order.nextAttemptAt().isAfter(now)) {
+          due++;
+        }
+        if (oldest == null || order.createdAt().isBefore(oldest)) {
+          oldest = order.createdAt();
+        }
+      }
+      query = page.nextCursor().map(query::after).orElse(null);
+    }
+    return new PendingBacklog(now, Math.min(due, dueLimit), due > dueLimit, oldest);
+  }
 
   /**
    * Calls {@code listener} when orders may have become available, for example created by another

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.orderly.core.metrics.OrderStatistics;
+import dev.orderly.core.metrics.PendingBacklog;
 import dev.orderly.core.order.IllegalStatusTransitionException;
 import dev.orderly.core.order.NewOrder;
 import dev.orderly.core.order.Order;
@@ -687,6 +688,34 @@ public abstract class OrderStoreContractTest {
     assertThat(statistics.startedCount()).isEqualTo(1);
     assertThat(statistics.meanQueueWait()).contains(Duration.ofSeconds(1));
     assertThat(stored(order.orderId()).queueWait()).contains(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void pendingBacklogCountsDueOrdersUpToTheLimitAndFindsTheOldest() {
+    PendingBacklog empty = store.pendingBacklog(T0, 10);
+    assertThat(empty).isEqualTo(new PendingBacklog(T0, 0, false, null));
+    assertThat(empty.oldestPendingAge()).isEmpty();
+
+    Order waiting = create(anOrder().build(), T0);
+    create(anOrder().build(), at(1));
+    create(anOrder().build(), at(2));
+    create(anOrder().build(), at(3));
+    Order running = create(anOrder().build(), at(4));
+    Order cancelled = create(anOrder().build(), at(4));
+    Lease retried = store.claimByIds(List.of(waiting.orderId()), "n", at(5), LEASE).get(0).lease();
+    store.retryLater(retried, "boom", at(100), at(6));
+    store.claimByIds(List.of(running.orderId()), "n", at(7), LEASE);
+    store.cancel(cancelled.orderId(), at(8));
+
+    // Three due (created at 1, 2, 3 s); the oldest Pending order waits for its retry, not due.
+    assertThat(store.pendingBacklog(at(10), 10))
+        .isEqualTo(new PendingBacklog(at(10), 3, false, T0));
+    assertThat(store.pendingBacklog(at(10), 3)).isEqualTo(new PendingBacklog(at(10), 3, false, T0));
+    assertThat(store.pendingBacklog(at(10), 2)).isEqualTo(new PendingBacklog(at(10), 2, true, T0));
+    assertThat(store.pendingBacklog(at(10), 10).oldestPendingAge())
+        .contains(Duration.ofSeconds(10));
+    // Once the retry is due it counts too.
+    assertThat(store.pendingBacklog(at(100), 10).due()).isEqualTo(4);
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.orderly.core.testing;
 
 import dev.orderly.core.metrics.OrderStatistics;
+import dev.orderly.core.metrics.PendingBacklog;
 import dev.orderly.core.order.NewOrder;
 import dev.orderly.core.order.Order;
 import dev.orderly.core.order.OrderId;
@@ -100,6 +101,11 @@ public class ForwardingOrderStore implements OrderStore {
   @Override
   public OrderStatistics statistics() {
     return delegate.statistics();
+  }
+
+  @Override
+  public PendingBacklog pendingBacklog(Instant now, int dueLimit) {
+    return delegate.pendingBacklog(now, dueLimit);
   }
 
   @Override
