@@ -568,13 +568,25 @@ class OrderEngineTest {
                 .workers(1)
                 .build());
     engine.start();
-    engine.submit(anOrder().build());
+    NewOrder order = anOrder().build();
+    engine.submit(order);
     assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
 
     clock.advance(LEASE);
     store.reclaimExpired(clock.instant(), 5);
+    // The order is due again, and this engine has room to claim it while the stale run goes on.
+    Await.until(
+        "the order is claimed again",
+        Duration.ofSeconds(10),
+        () -> store.find(order.orderId()).orElseThrow().attempts() == 2);
 
-    assertThat(engine.renewLeases()).isZero();
+    // Two runs are in flight, but only the second attempt's lease is current.
+    assertThat(engine.metrics().node().inFlight()).isEqualTo(2);
+    assertThat(engine.renewLeases()).isEqualTo(1);
     finish.countDown();
+    Await.until(
+        "the second attempt completes",
+        Duration.ofSeconds(10),
+        () -> store.find(order.orderId()).orElseThrow().status() == OrderStatus.COMPLETED);
   }
 }

@@ -115,8 +115,14 @@ final class GroupCommitter<I, O> implements AutoCloseable {
         flusher.join(10_000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
+        break;
       }
+    }
+    // A call that slipped in as the flushers stopped must not wait for ever.
+    List<Call<I, O>> stranded = new ArrayList<>();
+    waiting.drainTo(stranded);
+    for (Call<I, O> call : stranded) {
+      call.answer().completeExceptionally(new IllegalStateException("the store is closed"));
     }
   }
 }

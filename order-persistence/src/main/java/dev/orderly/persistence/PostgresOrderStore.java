@@ -359,6 +359,25 @@ public final class PostgresOrderStore implements OrderStore, AutoCloseable {
     return completions.submit(new Completion(lease, now));
   }
 
+  @Override
+  public List<Lease> completeAll(Collection<Lease> leases, Instant now) {
+    List<Completion> all = new ArrayList<>(leases.size());
+    for (Lease lease : leases) {
+      all.add(new Completion(lease, now));
+    }
+    List<Lease> completed = new ArrayList<>(all.size());
+    for (int from = 0; from < all.size(); from += maxBatchSize) {
+      List<Completion> chunk = all.subList(from, Math.min(all.size(), from + maxBatchSize));
+      List<Boolean> answers = completeBatch(chunk);
+      for (int i = 0; i < chunk.size(); i++) {
+        if (answers.get(i)) {
+          completed.add(chunk.get(i).lease());
+        }
+      }
+    }
+    return completed;
+  }
+
   /** Completes a batch in one statement; answers, for each, whether its lease still held. */
   private List<Boolean> completeBatch(List<Completion> batch) {
     return jdbc.inTransaction(
@@ -608,8 +627,12 @@ public final class PostgresOrderStore implements OrderStore, AutoCloseable {
     Sql(String schema) {
       String prefix = schema == null ? "" : quote(schema) + ".";
       orders = prefix + "orders";
+      // Lease checks test lease_expires_at, which the schema ties to Processing, not status: a
+      // status predicate tempts the planner into orders_by_status, whose Processing range fills
+      // with dead entries under load (measured: completions slowed 10x), instead of the key.
       String fenced =
-          " where order_id = ? and status = 'Processing' and processed_by = ? and attempts = ?";
+          " where order_id = ? and lease_expires_at is not null and processed_by = ?"
+              + " and attempts = ?";
       String claimSet =
           " set status = 'Processing', attempts = o.attempts + 1, processed_by = ?,"
               + " lease_expires_at = ?, started_at = coalesce(o.started_at, ?),"
@@ -644,7 +667,8 @@ public final class PostgresOrderStore implements OrderStore, AutoCloseable {
       claimByIds =
           "with picked as (select order_id, next_attempt_at as due_at from "
               + orders
-              + " where order_id = any(?) and status = 'Pending' and next_attempt_at <= ?"
+              // next_attempt_at is set exactly while Pending (a check constraint); see fenced.
+              + " where order_id = any(?) and next_attempt_at <= ?"
               + " for update skip locked)"
               + " update "
               + orders
@@ -655,7 +679,7 @@ public final class PostgresOrderStore implements OrderStore, AutoCloseable {
               + orders
               + " o set lease_expires_at = ?"
               + " from unnest(?::text[], ?::text[], ?::int4[]) as t(order_id, owner, attempt)"
-              + " where o.order_id = t.order_id and o.status = 'Processing'"
+              + " where o.order_id = t.order_id and o.lease_expires_at is not null"
               + " and o.processed_by = t.owner and o.attempts = t.attempt"
               + " returning o.order_id, o.processed_by, o.attempts";
       complete =
@@ -667,7 +691,7 @@ public final class PostgresOrderStore implements OrderStore, AutoCloseable {
               + " timestamptz 'epoch' + at_us * interval '1 microsecond' as at"
               + " from unnest(?::text[], ?::text[], ?::int4[], ?::int8[])"
               + " as u(order_id, owner, attempt, at_us)) t"
-              + " where o.order_id = t.order_id and o.status = 'Processing'"
+              + " where o.order_id = t.order_id and o.lease_expires_at is not null"
               + " and o.processed_by = t.owner and o.attempts = t.attempt"
               + " returning o.order_id, o.processed_by, o.attempts";
       fail =

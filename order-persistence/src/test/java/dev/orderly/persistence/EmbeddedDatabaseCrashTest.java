@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A JVM killed mid-write leaves its postmaster running; the next start on the folder stops that
- * orphan and finds every commit the dead JVM saw acknowledged.
+ * A JVM killed while it creates orders leaves its postmaster running; the next start on the folder
+ * stops that orphan and finds every order the dead JVM saw acknowledged.
  */
 class EmbeddedDatabaseCrashTest {
 
@@ -72,7 +72,7 @@ class EmbeddedDatabaseCrashTest {
   }
 
   @Test
-  void everyAcknowledgedCommitSurvivesAKilledJvmAndItsOrphanedServerIsStopped() throws Exception {
+  void everyAcknowledgedOrderSurvivesAKilledJvmAndItsOrphanedServerIsStopped() throws Exception {
     Path data = folder.resolve("data");
     child = startChild(data);
     Set<Long> acknowledged = readAcknowledgedIds(ACKNOWLEDGED_BEFORE_KILL);
@@ -173,9 +173,9 @@ class EmbeddedDatabaseCrashTest {
     Set<Long> ids = new HashSet<>();
     try (Connection connection = database.dataSource().getConnection();
         Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("select id from acknowledged")) {
+        ResultSet rows = statement.executeQuery("select order_id from orders")) {
       while (rows.next()) {
-        ids.add(rows.getLong(1));
+        ids.add(Long.parseLong(rows.getString(1).substring("o-".length())));
       }
     }
     return ids;

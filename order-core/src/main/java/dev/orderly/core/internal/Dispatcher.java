@@ -2,6 +2,7 @@ package dev.orderly.core.internal;
 
 import dev.orderly.core.order.Order;
 import dev.orderly.core.order.OrderId;
+import dev.orderly.core.order.OrderStatus;
 import dev.orderly.core.processing.PermanentFailureException;
 import dev.orderly.core.processing.RetryPolicy;
 import dev.orderly.core.store.ClaimedOrder;
@@ -9,19 +10,18 @@ import dev.orderly.core.store.Lease;
 import dev.orderly.core.store.OrderStore;
 import dev.orderly.core.store.Subscription;
 import java.lang.System.Logger.Level;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
@@ -38,8 +38,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * queue and claimed by id at once, with no polling delay. A poll, every poll interval or sooner
  * when the store signals new orders, takes back expired leases and claims what that path did not
  * see: orders of other nodes, retries that fell due, orders the full hand-off queue had to drop.
- * The dispatcher never claims more than it has free workers, so a claimed order is a started order
- * and no lease waits in a local buffer. Thread-safe.
+ * The dispatcher claims at most one batch beyond its free workers, so the next claim overlaps the
+ * current work without hoarding leases. A worker hands a successful run to the completer and moves
+ * on; the completer writes completions in batches, so workers never wait for a commit and the store
+ * commits many completions at once. Thread-safe.
  */
 public final class Dispatcher {
 
@@ -50,14 +52,64 @@ public final class Dispatcher {
    */
   static final int HAND_OFF_CAPACITY = 10_000;
 
+  /** Tells a worker to stop. */
+  private static final ClaimedOrder STOP =
+      ClaimedOrder.of(
+          new Order(
+              OrderId.of("stop"),
+              "-",
+              List.of("-"),
+              BigDecimal.ZERO,
+              OrderStatus.PROCESSING,
+              1,
+              Instant.EPOCH,
+              Instant.EPOCH,
+              null,
+              null,
+              null,
+              null,
+              "-"),
+          Instant.EPOCH);
+
   private final EngineSettings settings;
   private final OrderStore store;
   private final RetryPolicy retryPolicy;
   private final Listeners listeners;
   private final NodeStats stats;
-  private final Semaphore freeWorkers;
+
+  /** Room for claimed orders: every worker busy, plus one claim batch waiting in the buffer. */
+  private final Semaphore freeSlots;
+
   private final BlockingQueue<OrderId> handedOff = new ArrayBlockingQueue<>(HAND_OFF_CAPACITY);
-  private final Map<OrderId, Lease> inFlight = new ConcurrentHashMap<>();
+  private final BlockingQueue<ClaimedOrder> ready = new LinkedBlockingQueue<>();
+
+  /**
+   * Leases of what was claimed here and has not finished. A set of leases, not a map by order: an
+   * order whose lease expired mid-run may be claimed again here while the stale run goes on.
+   */
+  private final Set<Lease> inFlight = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Leases whose outcome is being written. Not renewed: the write ends them, and a renewal racing
+   * it would report a finished order's lease as lost.
+   */
+  private final Set<Lease> settling = ConcurrentHashMap.newKeySet();
+
+  private final List<Thread> workers = new ArrayList<>();
+
+  /** Successful runs whose completion the completer has yet to write. */
+  private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
+
+  private record Finished(Order order, Lease lease) {}
+
+  /** Tells the completer to stop once it has written what came before. */
+  private static final Finished STOP_COMPLETING = new Finished(null, null);
+
+  /** The most completions written in one call to the store. */
+  static final int MAX_COMPLETION_BATCH = 1_000;
+
+  private Thread completer;
+  private volatile boolean completerStopped;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition signal = lock.newCondition();
@@ -67,7 +119,6 @@ public final class Dispatcher {
   private volatile boolean running;
   private volatile boolean stopping;
   private Thread dispatcherThread;
-  private ExecutorService workerPool;
   private ScheduledExecutorService leaseRenewer;
   private Subscription subscription;
 
@@ -77,18 +128,24 @@ public final class Dispatcher {
     this.retryPolicy = settings.retryPolicy();
     this.listeners = listeners;
     this.stats = stats;
-    this.freeWorkers = new Semaphore(settings.workers());
+    this.freeSlots = new Semaphore(settings.workers() + settings.claimBatchSize());
   }
 
   public void start() {
     String node = settings.nodeId();
-    workerPool =
-        Executors.newFixedThreadPool(settings.workers(), threads("orderly-worker-" + node));
+    ThreadFactory workerThreads = threads("orderly-worker-" + node);
+    for (int i = 0; i < settings.workers(); i++) {
+      Thread worker = workerThreads.newThread(this::workLoop);
+      workers.add(worker);
+      worker.start();
+    }
     leaseRenewer =
         Executors.newSingleThreadScheduledExecutor(threads("orderly-lease-renewer-" + node));
     long renewEvery = Math.max(1, settings.leaseDuration().toMillis() / 3);
     leaseRenewer.scheduleWithFixedDelay(
         this::renewQuietly, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+    completer = threads("orderly-completer-" + node).newThread(this::completeLoop);
+    completer.start();
     running = true;
     subscription = store.onOrdersAvailable(this::requestPoll);
     dispatcherThread = threads("orderly-dispatcher-" + node).newThread(this::dispatchLoop);
@@ -125,20 +182,25 @@ public final class Dispatcher {
   private void dispatchLoop() {
     long pollEveryNanos = settings.pollInterval().toNanos();
     long nextPollAt = System.nanoTime();
+    // Under a backlog, claim only once half a batch of room is free: fewer, fuller claims.
+    int worthClaiming = Math.max(1, settings.claimBatchSize() / 2);
     boolean moreDue = false;
     while (running) {
-      int free = freeWorkers.availablePermits();
+      int free = freeSlots.availablePermits();
       long waitNanos = pollEveryNanos;
       if (free > 0) {
+        boolean timedPoll = System.nanoTime() - nextPollAt >= 0;
         boolean poll =
-            (moreDue && free >= Math.min(settings.claimBatchSize(), (settings.workers() + 1) / 2))
-                || System.nanoTime() - nextPollAt >= 0
+            timedPoll
+                || (moreDue && free >= worthClaiming)
                 || (handedOff.isEmpty() && takePollRequest());
         if (poll || !handedOff.isEmpty()) {
           try {
-            boolean more = dispatch(free, poll);
+            boolean more = dispatch(free, poll, timedPoll);
             if (poll) {
               moreDue = more;
+            }
+            if (timedPoll) {
               nextPollAt = System.nanoTime() + pollEveryNanos;
             }
             continue;
@@ -185,8 +247,11 @@ public final class Dispatcher {
     }
   }
 
-  /** One round: claims handed-off orders, then due ones if {@code poll}; says if more are due. */
-  private boolean dispatch(int free, boolean poll) {
+  /**
+   * One round: claims handed-off orders, then due ones if {@code poll}, taking back expired leases
+   * first if {@code reclaim}. Says whether more orders may be due.
+   */
+  private boolean dispatch(int free, boolean poll, boolean reclaim) {
     Instant now = settings.clock().instant();
     List<ClaimedOrder> claimed = new ArrayList<>();
     List<OrderId> ids = new ArrayList<>();
@@ -196,7 +261,9 @@ public final class Dispatcher {
     }
     boolean moreDue = false;
     if (poll) {
-      store.reclaimExpired(now, retryPolicy.maxAttempts());
+      if (reclaim) {
+        store.reclaimExpired(now, retryPolicy.maxAttempts());
+      }
       int wanted = Math.min(free - claimed.size(), settings.claimBatchSize());
       if (wanted > 0) {
         List<ClaimedOrder> due =
@@ -206,30 +273,103 @@ public final class Dispatcher {
       }
     }
     for (ClaimedOrder order : claimed) {
-      startOnWorker(order);
+      // Only this thread takes permits and it counted them before claiming: this never blocks.
+      freeSlots.acquireUninterruptibly();
+      inFlight.add(order.lease());
+      ready.add(order);
     }
     return moreDue;
   }
 
-  private void startOnWorker(ClaimedOrder claimed) {
-    // Only this thread takes permits and it counted them before claiming, so this never blocks.
-    freeWorkers.acquireUninterruptibly();
-    inFlight.put(claimed.lease().orderId(), claimed.lease());
+  private void workLoop() {
+    while (true) {
+      ClaimedOrder next;
+      try {
+        next = ready.take();
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (next == STOP) {
+        return;
+      }
+      boolean handedToCompleter = false;
+      try {
+        handedToCompleter = process(next, true);
+      } finally {
+        if (!handedToCompleter) {
+          finish(next.lease());
+        }
+      }
+    }
+  }
+
+  /** The order holding {@code lease} is done here: its slot is free for the next claim. */
+  private void finish(Lease lease) {
+    inFlight.remove(lease);
+    settling.remove(lease);
+    freeSlots.release();
+    wake(false);
+  }
+
+  private void completeLoop() {
+    List<Finished> batch = new ArrayList<>();
+    boolean stop = false;
+    while (!stop) {
+      try {
+        batch.add(finished.take());
+      } catch (InterruptedException e) {
+        break;
+      }
+      finished.drainTo(batch, MAX_COMPLETION_BATCH - 1);
+      int stopAt = batch.indexOf(STOP_COMPLETING);
+      if (stopAt >= 0) {
+        // Nothing follows the stop but what a worker let go of late; write that too.
+        batch.remove(stopAt);
+        stop = true;
+      }
+      if (!batch.isEmpty()) {
+        writeCompletions(batch);
+      }
+      batch.clear();
+    }
+    completerStopped = true;
+    // A worker that finished after the stop writes its own completion; none is left behind here.
+    List<Finished> late = new ArrayList<>();
+    finished.drainTo(late);
+    late.remove(STOP_COMPLETING);
+    if (!late.isEmpty()) {
+      writeCompletions(late);
+    }
+  }
+
+  private void writeCompletions(List<Finished> batch) {
+    List<Lease> leases = new ArrayList<>(batch.size());
+    for (Finished done : batch) {
+      leases.add(done.lease());
+    }
+    Instant now = settings.clock().instant();
     try {
-      workerPool.execute(
-          () -> {
-            try {
-              process(claimed);
-            } finally {
-              inFlight.remove(claimed.lease().orderId());
-              freeWorkers.release();
-              wake(false);
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      inFlight.remove(claimed.lease().orderId());
-      freeWorkers.release();
-      store.release(claimed.lease(), settings.clock().instant());
+      Set<Lease> completed = new HashSet<>(store.completeAll(leases, now));
+      for (Finished done : batch) {
+        if (completed.contains(done.lease())) {
+          Order order = done.order().completed(now);
+          stats.completed(order);
+          listeners.completed(order);
+        } else {
+          leaseLost(done.lease());
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.log(
+          Level.WARNING,
+          "could not record "
+              + batch.size()
+              + " completions; those orders run again once their leases expire",
+          e);
+    } finally {
+      for (Finished done : batch) {
+        finish(done.lease());
+      }
     }
   }
 
@@ -245,18 +385,24 @@ public final class Dispatcher {
     List<ClaimedOrder> claimed =
         store.claimDue(settings.nodeId(), settings.claimBatchSize(), now, settings.leaseDuration());
     for (ClaimedOrder order : claimed) {
-      inFlight.put(order.lease().orderId(), order.lease());
+      inFlight.add(order.lease());
       try {
-        process(order);
+        process(order, false);
       } finally {
-        inFlight.remove(order.lease().orderId());
+        inFlight.remove(order.lease());
+        settling.remove(order.lease());
       }
     }
     return claimed.size();
   }
 
-  /** Runs the user's step for one claimed order and records the outcome under its lease. */
-  private void process(ClaimedOrder claimed) {
+  /**
+   * Runs the user's step for one claimed order and records the outcome under its lease, or hands a
+   * success to the completer when {@code viaCompleter} and it runs.
+   *
+   * @return whether the completer now owns the order's outcome (and its slot)
+   */
+  private boolean process(ClaimedOrder claimed, boolean viaCompleter) {
     Order order = claimed.order();
     Lease lease = claimed.lease();
     stats.started(order);
@@ -272,7 +418,16 @@ public final class Dispatcher {
     if (failure instanceof InterruptedException && stopping) {
       // close() gave up waiting and released the lease; another node takes the order.
       Thread.currentThread().interrupt();
-      return;
+      return false;
+    }
+    settling.add(lease);
+    if (failure == null && viaCompleter && !completerStopped) {
+      Finished done = new Finished(order, lease);
+      finished.add(done);
+      // Should the completer have stopped just now without taking it, record it here instead.
+      if (!completerStopped || !finished.remove(done)) {
+        return true;
+      }
     }
     try {
       Instant now = settings.clock().instant();
@@ -294,6 +449,7 @@ public final class Dispatcher {
     if (failure instanceof InterruptedException) {
       Thread.currentThread().interrupt();
     }
+    return false;
   }
 
   private void recordCompleted(Order order, Lease lease, Instant now) {
@@ -363,16 +519,17 @@ public final class Dispatcher {
    * @return how many leases were renewed
    */
   public int renewLeases() {
-    if (inFlight.isEmpty()) {
+    List<Lease> leases = new ArrayList<>(inFlight);
+    leases.removeAll(settling);
+    if (leases.isEmpty()) {
       return 0;
     }
-    List<Lease> leases = List.copyOf(inFlight.values());
     List<Lease> renewed =
         store.renew(leases, settings.clock().instant().plus(settings.leaseDuration()));
     if (renewed.size() < leases.size()) {
       Set<Lease> held = new HashSet<>(renewed);
       for (Lease lease : leases) {
-        if (!held.contains(lease) && inFlight.containsKey(lease.orderId())) {
+        if (!held.contains(lease) && inFlight.contains(lease) && !settling.contains(lease)) {
           LOG.log(
               Level.WARNING,
               "order "
@@ -404,30 +561,75 @@ public final class Dispatcher {
     wake(false);
     subscription.close();
     joinDispatcher();
-    workerPool.shutdown();
-    boolean finished = awaitWorkers(settings.shutdownTimeout());
+    Instant now = settings.clock().instant();
+    // Claimed but not started: give them back at once rather than make them wait for a worker.
+    List<ClaimedOrder> unstarted = new ArrayList<>();
+    ready.drainTo(unstarted);
     int released = 0;
-    if (!finished) {
-      Instant now = settings.clock().instant();
-      for (Lease lease : List.copyOf(inFlight.values())) {
-        try {
-          if (store.release(lease, now)) {
-            released++;
-          }
-        } catch (RuntimeException e) {
-          LOG.log(
-              Level.WARNING,
-              "order "
-                  + lease.orderId()
-                  + ": could not release; it runs again once its lease expires",
-              e);
+    for (ClaimedOrder order : unstarted) {
+      inFlight.remove(order.lease());
+      released += releaseQuietly(order.lease(), now);
+    }
+    for (int i = 0; i < workers.size(); i++) {
+      ready.add(STOP);
+    }
+    long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
+    boolean workersDone = joinWorkers(deadline);
+    finished.add(STOP_COMPLETING);
+    joinCompleter(deadline);
+    if (!workersDone) {
+      now = settings.clock().instant();
+      for (Lease lease : List.copyOf(inFlight)) {
+        // A settling lease's outcome is being written; releasing it would run the order again.
+        if (!settling.contains(lease)) {
+          released += releaseQuietly(lease, now);
         }
       }
-      workerPool.shutdownNow();
-      awaitWorkers(Duration.ofSeconds(1));
+      workers.forEach(Thread::interrupt);
+      joinWorkers(System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
     }
     leaseRenewer.shutdownNow();
     return released;
+  }
+
+  private int releaseQuietly(Lease lease, Instant now) {
+    try {
+      return store.release(lease, now) ? 1 : 0;
+    } catch (RuntimeException e) {
+      LOG.log(
+          Level.WARNING,
+          "order " + lease.orderId() + ": could not release; it runs again once its lease expires",
+          e);
+      return 0;
+    }
+  }
+
+  private boolean joinWorkers(long deadlineNanos) {
+    for (Thread worker : workers) {
+      long left = deadlineNanos - System.nanoTime();
+      try {
+        if (left > 0) {
+          TimeUnit.NANOSECONDS.timedJoin(worker, left);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+      if (worker.isAlive()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void joinCompleter(long deadlineNanos) {
+    try {
+      // The completer writes what workers finished even when they ran late: allow it a moment.
+      long left = Math.max(deadlineNanos - System.nanoTime(), TimeUnit.SECONDS.toNanos(1));
+      TimeUnit.NANOSECONDS.timedJoin(completer, left);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void joinDispatcher() {
@@ -435,15 +637,6 @@ public final class Dispatcher {
       dispatcherThread.join(settings.shutdownTimeout().toMillis() + 1);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private boolean awaitWorkers(Duration timeout) {
-    try {
-      return workerPool.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
     }
   }
 

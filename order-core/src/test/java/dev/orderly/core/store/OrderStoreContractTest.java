@@ -377,6 +377,31 @@ public abstract class OrderStoreContractTest {
   }
 
   @Test
+  void completeAllCompletesTheCurrentLeasesOnly() {
+    create(anOrder().withId("a").build(), T0);
+    create(anOrder().withId("b").build(), T0);
+    create(anOrder().withId("c").build(), T0);
+    List<ClaimedOrder> claimed = store.claimDue("node-1", 3, T0, LEASE);
+    assertThat(claimed).hasSize(3);
+    Lease a = claimed.get(0).lease();
+    Lease b = claimed.get(1).lease();
+    Lease c = claimed.get(2).lease();
+    // b's lease is stale: taken back and claimed anew by another node.
+    store.release(b, at(1));
+    Lease newer = store.claimByIds(List.of(b.orderId()), "node-2", at(1), LEASE).get(0).lease();
+
+    List<Lease> completed = store.completeAll(List.of(a, b, c), at(5));
+
+    assertThat(completed).containsExactlyInAnyOrder(a, c);
+    assertThat(stored(a.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
+    assertThat(stored(a.orderId()).completedAt()).isEqualTo(at(5));
+    assertThat(stored(c.orderId()).status()).isEqualTo(OrderStatus.COMPLETED);
+    assertThat(stored(b.orderId()).status()).isEqualTo(OrderStatus.PROCESSING);
+    assertThat(stored(b.orderId()).processedBy()).isEqualTo(newer.owner());
+    assertThat(store.completeAll(List.of(), at(6))).isEmpty();
+  }
+
+  @Test
   void failKeepsTheError() {
     Order order = create(anOrder().build(), T0);
     Lease lease = claimOne("node-a", T0).lease();

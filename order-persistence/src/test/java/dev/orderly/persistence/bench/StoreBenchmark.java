@@ -19,7 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  * the drain of pre-created orders by an engine with a no-op processor. A benchmark, not a test: run
  * it with {@code bench/store-benchmark.sh}, which also measures pgbench on the same database.
  *
- * <p>Arguments: JDBC URL, user, password, callers, orders to create, orders to drain, workers.
+ * <p>Arguments: JDBC URL, user, password, callers, orders to create, orders to drain, workers, and
+ * optionally the engine's claim batch size.
  */
 public final class StoreBenchmark {
 
@@ -33,6 +34,8 @@ public final class StoreBenchmark {
     int creates = Integer.parseInt(args[4]);
     int drain = Integer.parseInt(args[5]);
     int workers = Integer.parseInt(args[6]);
+    int claimBatch =
+        args.length > 7 ? Integer.parseInt(args[7]) : OrderEngine.DEFAULT_CLAIM_BATCH_SIZE;
     String schema = "bench_" + Long.toHexString(System.nanoTime());
     try (PostgresOrderStore store =
         PostgresOrderStore.builder(url, user, password)
@@ -50,9 +53,15 @@ public final class StoreBenchmark {
             NewOrder.of("drain-" + i, "user-" + (i % 100), List.of("sku-" + i), BigDecimal.TEN));
       }
       store.createAll(batch, Instant.now());
+      // Everything stored is drained, the orders of the create run included.
       long target = store.statistics().total();
+      long toDrain = target - store.statistics().completedCount();
       long start = System.nanoTime();
-      try (OrderEngine engine = OrderEngine.builder(store, order -> {}).workers(workers).build()) {
+      try (OrderEngine engine =
+          OrderEngine.builder(store, order -> {})
+              .workers(workers)
+              .claimBatchSize(claimBatch)
+              .build()) {
         engine.start();
         while (store.statistics().completedCount() < target) {
           LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
@@ -60,7 +69,8 @@ public final class StoreBenchmark {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       System.out.printf(
-          "drain: %d workers, %d orders, %.0f orders/s%n", workers, drain, drain / seconds);
+          "drain: %d workers, claim batch %d, %d orders, %.0f orders/s%n",
+          workers, claimBatch, toDrain, toDrain / seconds);
     } finally {
       try (var connection = java.sql.DriverManager.getConnection(url, user, password);
           var statement = connection.createStatement()) {
