@@ -262,7 +262,8 @@ public final class OrderlyServer implements AutoCloseable {
         OrderEngine.builder(
                 store, new DemoProcessor(config.processingDelay(), config.failureRate()))
             .workers(config.workers())
-            .shutdownTimeout(config.shutdownTimeout());
+            .shutdownTimeout(config.shutdownTimeout())
+            .leaseDuration(config.lease());
     if (config.nodeId() != null) {
       builder.nodeId(config.nodeId());
     }
@@ -272,6 +273,10 @@ public final class OrderlyServer implements AutoCloseable {
   /** The HTTP server with the API, configured but not yet listening. */
   private static HttpServer createHttpServer(ServerConfig config, OrderEngine engine) {
     OrderlyApplication application = new OrderlyApplication(engine.client(), engine::isRunning);
+    if (config.apiToken() != null) {
+      application.requireBearerToken(config.apiToken());
+    }
+    application.allowCorsOrigins(config.corsOrigins());
     // WADL needs JAXB, which is not here; without this Jersey logs a warning on every start.
     application.property(ServerProperties.WADL_FEATURE_DISABLE, true);
     URI bind = URI.create("http://" + hostForUri(config.host()) + ":" + config.port() + "/");
