@@ -254,7 +254,10 @@ public final class OrderlyServer implements AutoCloseable {
 
   private static PostgresOrderStore postgresStore(
       ServerConfig config, String url, String user, String password) {
-    return PostgresOrderStore.builder(url, user, password).poolSize(config.dbPoolSize()).build();
+    return PostgresOrderStore.builder(url, user, password)
+        .poolSize(config.dbPoolSize())
+        .connectionTimeout(config.dbTimeout())
+        .build();
   }
 
   private static OrderEngine engine(ServerConfig config, OrderStore store) {

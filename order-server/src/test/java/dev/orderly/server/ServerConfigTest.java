@@ -410,4 +410,16 @@ class ServerConfigTest {
         .isInstanceOf(InvalidOptionException.class)
         .hasMessage("--lease must be at least 1s, was '500ms'");
   }
+
+  @Test
+  void theDatabaseTimeoutIsShortByDefaultAndConfigurable() {
+    assertThat(ServerConfig.defaults().dbTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(ServerConfig.defaults().toString()).contains("db-timeout=2s");
+    assertThat(parse("--db-timeout", "750ms").dbTimeout()).isEqualTo(Duration.ofMillis(750));
+    assertThat(parse(Map.of("ORDERLY_DB_TIMEOUT", "5s")).dbTimeout())
+        .isEqualTo(Duration.ofSeconds(5));
+    assertThatThrownBy(() -> parse("--db-timeout", "100ms"))
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessage("--db-timeout must be at least 250ms, was '100ms'");
+  }
 }
