@@ -283,7 +283,7 @@ class ReliabilityIT {
             load.slowestMillis(),
             load.count(503)),
         outcome,
-        "ready throughout; backlog drains at 10/s");
+        "ready right after the load; the backlog drains at 10/s");
     assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(target);
     assertThat(load.serverErrorsOtherThan503()).as(load.toString()).isZero();
     assertThat(load.timeouts()).as(load.toString()).isZero();
