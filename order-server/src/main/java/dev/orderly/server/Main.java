@@ -1,6 +1,8 @@
 package dev.orderly.server;
 
+import dev.orderly.server.load.LoadTool;
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -10,10 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The command line: {@code java -jar order-server.jar [options]}. Parses the options (see {@link
- * ServerConfig#usage()}), starts an {@link OrderlyServer} and runs until the process is told to
- * stop (SIGTERM, Ctrl-C), then shuts the server down gracefully and exits with status 0 (see {@link
- * Signals} for why the signals are handled here and not only by a shutdown hook).
+ * The command line: {@code java -jar order-server.jar [options]}, or {@code java -jar
+ * order-server.jar load [options]} for the load tool ({@link LoadTool}). Parses the options (see
+ * {@link ServerConfig#usage()}), starts an {@link OrderlyServer} and runs until the process is told
+ * to stop (SIGTERM, Ctrl-C), then shuts the server down gracefully and exits with status 0 (see
+ * {@link Signals} for why the signals are handled here and not only by a shutdown hook).
  *
  * <p>Exit statuses: 0 after a clean stop or for {@code --help} and {@code --version}; 1 when the
  * server cannot start; 2 for a bad option, with one line on standard error that names it.
@@ -30,6 +33,9 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("load")) {
+      System.exit(LoadTool.run(Arrays.copyOfRange(args, 1, args.length), System.out));
+    }
     AtomicReference<OrderlyServer> running = new AtomicReference<>();
     Runnable stop =
         () -> {

@@ -49,6 +49,9 @@ public final class OrderlyServer implements AutoCloseable {
   /** The API's limit on a request body; Grizzly's buffers are sized to match it. */
   public static final int MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
+  /** Requests served on one keep-alive connection before the server closes it. */
+  static final int KEEP_ALIVE_MAX_REQUESTS = 10_000;
+
   /** How long running HTTP requests may take to finish once the server stops accepting: 3 s. */
   static final Duration HTTP_GRACE_PERIOD = Duration.ofSeconds(3);
 
@@ -293,6 +296,9 @@ public final class OrderlyServer implements AutoCloseable {
                   .setPoolName("orderly-http")
                   .setCorePoolSize(config.httpThreads())
                   .setMaxPoolSize(config.httpThreads()));
+      // Grizzly closes a keep-alive connection after 256 requests by default; a busy client then
+      // pays a new TCP handshake every 256 creates. Nginx's default is 1,000.
+      listener.getKeepAlive().setMaxRequestsCount(KEEP_ALIVE_MAX_REQUESTS);
       listener.setMaxFormPostSize(MAX_REQUEST_BODY_BYTES);
       listener.setMaxBufferedPostSize(MAX_REQUEST_BODY_BYTES);
     }

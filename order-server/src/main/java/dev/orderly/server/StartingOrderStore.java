@@ -99,8 +99,6 @@ final class StartingOrderStore implements OrderStore {
 
   @Override
   public List<Lease> completeAll(Collection<Lease> leases, Instant now) {
-    // Forwarded, not inherited: the default completes one by one and would bypass the store's
-    // batched completion.
     return awaitOpen().completeAll(leases, now);
   }
 

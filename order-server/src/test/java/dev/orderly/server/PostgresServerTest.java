@@ -83,9 +83,9 @@ class PostgresServerTest extends ServerContractTest {
       assertThat(http.post("/orders", order("slow-" + i)).status()).isBetween(200, 201);
     }
     Await.until(
-        "both workers are busy",
+        "both workers are busy (the engine may claim more ahead of them)",
         DEADLINE,
-        () -> storedStatuses(database).getOrDefault("Processing", 0) == 2,
+        () -> storedStatuses(database).getOrDefault("Processing", 0) >= 2,
         () -> storedStatuses(database).toString());
 
     server.close();

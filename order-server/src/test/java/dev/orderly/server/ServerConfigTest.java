@@ -31,8 +31,7 @@ class ServerConfigTest {
     assertThat(config.port()).isEqualTo(8080);
     assertThat(config.host()).isEqualTo("0.0.0.0");
     assertThat(config.workers()).isEqualTo(4);
-    assertThat(config.httpThreads())
-        .isEqualTo(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+    assertThat(config.httpThreads()).isEqualTo(64);
     assertThat(config.dbPoolSize()).isEqualTo(10);
     assertThat(config.processingDelay()).isEqualTo(Duration.ofSeconds(2));
     assertThat(config.failureRate()).isZero();

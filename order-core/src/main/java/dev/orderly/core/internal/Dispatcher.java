@@ -38,10 +38,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * queue and claimed by id at once, with no polling delay. A poll, every poll interval or sooner
  * when the store signals new orders, takes back expired leases and claims what that path did not
  * see: orders of other nodes, retries that fell due, orders the full hand-off queue had to drop.
- * The dispatcher claims at most one batch beyond its free workers, so the next claim overlaps the
- * current work without hoarding leases. A worker hands a successful run to the completer and moves
- * on; the completer writes completions in batches, so workers never wait for a commit and the store
- * commits many completions at once. Thread-safe.
+ * The dispatcher claims at most as many orders beyond its free workers as it has workers (or one
+ * claim batch, if smaller), so the next claim overlaps the current work without hoarding leases. A
+ * worker hands a successful run to the completer and moves on; the completer writes completions in
+ * batches, so workers never wait for a commit and the store commits many completions at once.
+ * Thread-safe.
  */
 public final class Dispatcher {
 
@@ -77,7 +78,7 @@ public final class Dispatcher {
   private final Listeners listeners;
   private final NodeStats stats;
 
-  /** Room for claimed orders: every worker busy, plus one claim batch waiting in the buffer. */
+  /** Room for claimed orders: every worker busy, plus {@link #claimAhead} waiting for one. */
   private final Semaphore freeSlots;
 
   private final BlockingQueue<OrderId> handedOff = new ArrayBlockingQueue<>(HAND_OFF_CAPACITY);
@@ -128,7 +129,16 @@ public final class Dispatcher {
     this.retryPolicy = settings.retryPolicy();
     this.listeners = listeners;
     this.stats = stats;
-    this.freeSlots = new Semaphore(settings.workers() + settings.claimBatchSize());
+    this.freeSlots = new Semaphore(settings.workers() + claimAhead(settings));
+  }
+
+  /**
+   * How many claimed orders may wait for a worker: enough that the next claim overlaps the current
+   * work, few enough that a node with slow work does not hoard orders that idle nodes could run
+   * (db-scheduler's lock-and-fetch keeps the same bound, one per thread).
+   */
+  static int claimAhead(EngineSettings settings) {
+    return Math.min(settings.workers(), settings.claimBatchSize());
   }
 
   public void start() {
@@ -183,7 +193,7 @@ public final class Dispatcher {
     long pollEveryNanos = settings.pollInterval().toNanos();
     long nextPollAt = System.nanoTime();
     // Under a backlog, claim only once half a batch of room is free: fewer, fuller claims.
-    int worthClaiming = Math.max(1, settings.claimBatchSize() / 2);
+    int worthClaiming = Math.max(1, claimAhead(settings) / 2);
     boolean moreDue = false;
     while (running) {
       int free = freeSlots.availablePermits();

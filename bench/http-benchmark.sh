@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# The HTTP figures of docs/performance.md, each with its baseline measured in the same run:
+#   1. pgbench: durable single-row INSERTs, 64 clients (the durable-commit ceiling);
+#   2. a trivial Grizzly endpoint driven by the load tool (the HTTP ceiling);
+#   3. the server on PostgreSQL (no-op processing): creates at C connections, then every order
+#      completed exactly once (end to end), server RSS during the run;
+#   4. create latency at half of the peak rate;
+#   5. pickup latency (created -> started) on an idle server;
+#   6. creation and processing together at a sustained rate for a minute;
+#   7. time to ready: in memory, and on the embedded default's first start.
+# A benchmark, not a test. Needs pgbench, psql and python3 (to read JSON).
+#
+# Usage: bench/http-benchmark.sh [orders] [connections] [sustained-rate]
+# Database: the PostgreSQL at 127.0.0.1:5432 (user postgres, password ORDERLY_BENCH_DB_PASSWORD or
+# postgres); the run creates and drops a database orderly_bench.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ORDERS=${1:-100000}
+CONNECTIONS=${2:-1000}
+SUSTAINED_RATE=${3:-2000}
+WORKERS=${ORDERLY_BENCH_WORKERS:-16}
+export PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres PGPASSWORD=${ORDERLY_BENCH_DB_PASSWORD:-postgres}
+JAR=order-server/target/order-server.jar
+WORK=$(mktemp -d /tmp/orderly-bench.XXXXXX)
+SERVER_PID=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  [ -n "${TRIVIAL_PID:-}" ] && kill "$TRIVIAL_PID" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+json() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))$2)" "$1"; }
+load() { java -Xmx1g -jar "$JAR" load "$@"; }
+wait_ready() { # log file
+  for _ in $(seq 1 300); do
+    grep -q "listening on" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "server did not start; its log:" >&2; cat "$1" >&2; return 1
+}
+start_server() { # log file, options...
+  local log=$1; shift
+  java -Xmx512m -jar "$JAR" --port 18080 --host 127.0.0.1 "$@" >"$log" 2>&1 &
+  SERVER_PID=$!
+  wait_ready "$log"
+}
+stop_server() {
+  kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=""
+}
+ready_ms() { sed -n 's/.*ready in \([0-9]*\) ms.*/\1/p' "$1" | head -1; }
+
+echo "==> building"
+./mvnw -B -q -DskipTests package
+./mvnw -B -q -pl order-server dependency:build-classpath -Dmdep.outputFile="$WORK/cp" \
+  -Dmdep.includeScope=test >/dev/null
+./mvnw -B -q -pl order-server test-compile >/dev/null
+
+echo "==> 1. pgbench: single-row INSERT, 64 clients, 20 s"
+psql -d test -qc "drop table if exists orderly_pgbench; create table orderly_pgbench (
+  id bigserial primary key, order_id text not null, total numeric(17,2) not null,
+  created_at timestamptz not null)"
+echo "insert into orderly_pgbench (order_id, total, created_at) values (md5(random()::text), 9.99, now());" >"$WORK/insert.sql"
+PGBENCH=$(pgbench -n -c 64 -j 2 -T 20 -f "$WORK/insert.sql" test | sed -n 's/^tps = \([0-9.]*\).*/\1/p')
+psql -d test -qc "drop table orderly_pgbench"
+
+echo "==> 2. trivial Grizzly endpoint, $CONNECTIONS connections"
+java -Xmx512m -cp "order-server/target/test-classes:$(cat "$WORK/cp")" \
+  dev.orderly.server.bench.TrivialEndpoint 18181 4 >"$WORK/trivial.log" 2>&1 &
+TRIVIAL_PID=$!
+sleep 2
+load --url http://127.0.0.1:18181 --orders "$ORDERS" --concurrency "$CONNECTIONS" --no-wait \
+  --json "$WORK/trivial.json" >/dev/null
+kill "$TRIVIAL_PID"; TRIVIAL_PID=""
+TRIVIAL=$(json "$WORK/trivial.json" "['create_throughput_per_s']")
+
+echo "==> 3. server on PostgreSQL: $ORDERS orders at $CONNECTIONS connections, $WORKERS workers"
+psql -d test -qc "drop database if exists orderly_bench" -c "create database orderly_bench"
+DB=(--db-url jdbc:postgresql://127.0.0.1:5432/orderly_bench --db-user postgres
+  --db-password "$PGPASSWORD" --workers "$WORKERS" --processing-delay 0)
+start_server "$WORK/server.log" "${DB[@]}"
+( max=0; while kill -0 "$SERVER_PID" 2>/dev/null; do
+    rss=$(awk '/VmRSS/ {print $2}' "/proc/$SERVER_PID/status" 2>/dev/null || echo 0)
+    [ "${rss:-0}" -gt "$max" ] && max=$rss && echo "$max" >"$WORK/rss"
+    sleep 0.5
+  done ) &
+load --url http://127.0.0.1:18080 --orders "$ORDERS" --concurrency "$CONNECTIONS" \
+  --timeout 10m --json "$WORK/server.json" >"$WORK/server-load.log"
+CREATE=$(json "$WORK/server.json" "['create_throughput_per_s']")
+P50=$(json "$WORK/server.json" "['create_latency_p50_ms']")
+P99=$(json "$WORK/server.json" "['create_latency_p99_ms']")
+E2E=$(json "$WORK/server.json" "['e2e_throughput_per_s']")
+ONCE=$(json "$WORK/server.json" "['completed_once']")
+RSS_MB=$(( $(cat "$WORK/rss") / 1024 ))
+
+echo "==> 4. create latency at half of the peak rate, $CONNECTIONS connections, 20 s"
+HALF=$(python3 -c "print(max(1, int($CREATE / 2)))")
+load --url http://127.0.0.1:18080 --orders $((HALF * 20)) --concurrency "$CONNECTIONS" \
+  --rate "$HALF" --no-wait --json "$WORK/half.json" >/dev/null
+HALF_P50=$(json "$WORK/half.json" "['create_latency_p50_ms']")
+HALF_P99=$(json "$WORK/half.json" "['create_latency_p99_ms']")
+
+echo "==> 5. pickup latency on an idle server: 200 orders, one at a time, 20/s"
+load --url http://127.0.0.1:18080 --orders 200 --concurrency 1 --rate 20 --id-prefix pickup- \
+  --json "$WORK/pickup.json" >/dev/null
+PICKUP=$(python3 - <<'PY'
+import json, urllib.request
+from datetime import datetime
+waits = []
+for i in range(200):
+    order = json.load(urllib.request.urlopen(f"http://127.0.0.1:18080/orders/pickup-{i}"))
+    t = lambda s: datetime.fromisoformat(s.replace("Z", "+00:00"))
+    waits.append((t(order["started_at"]) - t(order["created_at"])).total_seconds() * 1000)
+waits.sort()
+print(f"{waits[len(waits)//2]:.2f} {waits[int(len(waits)*0.99)]:.2f}")
+PY
+)
+
+echo "==> 6. created and processed together at $SUSTAINED_RATE/s for 60 s"
+load --url http://127.0.0.1:18080 --orders $((SUSTAINED_RATE * 60)) --concurrency "$CONNECTIONS" \
+  --rate "$SUSTAINED_RATE" --timeout 2m --json "$WORK/sustained.json" >/dev/null || true
+SUSTAINED_E2E=$(json "$WORK/sustained.json" "['e2e_throughput_per_s']")
+SUSTAINED_OK=$(json "$WORK/sustained.json" "['completed_once']")
+stop_server
+
+echo "==> 7. time to ready"
+start_server "$WORK/memory.log" --in-memory
+READY_MEMORY=$(ready_ms "$WORK/memory.log"); stop_server
+start_server "$WORK/embedded.log" --data-dir "$WORK/data"
+READY_EMBEDDED=$(ready_ms "$WORK/embedded.log"); stop_server
+psql -d test -qc "drop database if exists orderly_bench"
+
+cat <<REPORT
+--- orderly http benchmark ---
+machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), load average at end $(cut -d' ' -f1-3 /proc/loadavg)
+pgbench_single_row_inserts_per_s: $PGBENCH
+trivial_grizzly_per_s: $TRIVIAL
+create_per_s: $CREATE  (x$(python3 -c "print(round($CREATE/$PGBENCH,2))") pgbench, x$(python3 -c "print(round($CREATE/$TRIVIAL,2))") trivial endpoint)
+create_latency_ms_at_peak: p50 $P50, p99 $P99
+e2e_per_s: $E2E  (completed exactly once: $ONCE of $ORDERS)
+server_rss_mb_at_${CONNECTIONS}_connections: $RSS_MB
+create_latency_ms_at_half_peak ($HALF/s): p50 $HALF_P50, p99 $HALF_P99
+pickup_latency_ms_idle: p50/p99 $PICKUP
+sustained_${SUSTAINED_RATE}_per_s_for_60s: e2e $SUSTAINED_E2E/s, completed exactly once: $SUSTAINED_OK
+ready_ms: in memory $READY_MEMORY, embedded first start $READY_EMBEDDED
+--- end ---
+REPORT
