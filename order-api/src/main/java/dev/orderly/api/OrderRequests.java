@@ -34,7 +34,32 @@ final class OrderRequests {
   private static final int MAX_AMOUNT_INTEGER_DIGITS =
       NewOrder.MAX_AMOUNT.precision() - NewOrder.MAX_AMOUNT.scale();
 
+  /** What an id with a control character or broken Unicode is told. */
+  static final String UNSAFE_TEXT = "must not contain control characters or unpaired surrogates";
+
   private OrderRequests() {}
+
+  /**
+   * Whether the text holds a control character (NUL, escape sequences, line breaks) or a lone
+   * UTF-16 surrogate. Neither belongs in an id: PostgreSQL refuses NUL outright, a lone surrogate
+   * is stored as {@code ?} (another id than the one sent), and control characters forge log lines.
+   */
+  static boolean hasUnsafeCharacters(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isISOControl(c)) {
+        return true;
+      }
+      if (Character.isHighSurrogate(c)
+          && i + 1 < text.length()
+          && Character.isLowSurrogate(text.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   /**
    * The order that {@code node} asks for; an absent or null {@code order_id} gets a random UUID.
@@ -77,6 +102,8 @@ final class OrderRequests {
     String text = idText(value);
     if (text == null) {
       violations.add(new Violation(field, "must be a string or an integer"));
+    } else if (hasUnsafeCharacters(text)) {
+      violations.add(new Violation(field, UNSAFE_TEXT));
     }
     return text;
   }
@@ -101,6 +128,10 @@ final class OrderRequests {
       if (text.isBlank()) {
         return List.of();
       }
+      if (hasUnsafeCharacters(text)) {
+        violations.add(new Violation(ITEM_IDS, UNSAFE_TEXT));
+        return null;
+      }
       return List.of(text.split(",", -1)).stream().map(String::trim).toList();
     }
     if (!value.isArray()) {
@@ -121,6 +152,8 @@ final class OrderRequests {
       String text = idText(value.get(i));
       if (text == null) {
         violations.add(new Violation(ITEM_IDS + "[" + i + "]", "must be a string or an integer"));
+      } else if (hasUnsafeCharacters(text)) {
+        violations.add(new Violation(ITEM_IDS + "[" + i + "]", UNSAFE_TEXT));
       }
       itemIds.add(text);
     }

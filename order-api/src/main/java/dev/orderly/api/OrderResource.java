@@ -174,9 +174,14 @@ public final class OrderResource {
       query = query.withStatus(parseStatus(status));
     }
     if (userId != null) {
-      if (userId.isBlank() || userId.length() > NewOrder.MAX_ID_LENGTH) {
+      if (userId.isBlank()
+          || userId.length() > NewOrder.MAX_ID_LENGTH
+          || OrderRequests.hasUnsafeCharacters(userId)) {
         throw new InvalidRequestException(
-            "user_id", "must be 1 to " + NewOrder.MAX_ID_LENGTH + " non-blank characters");
+            "user_id",
+            "must be 1 to "
+                + NewOrder.MAX_ID_LENGTH
+                + " non-blank characters, without control characters");
       }
       query = query.withUserId(userId);
     }
@@ -255,6 +260,9 @@ public final class OrderResource {
 
   /** The id in a path; one that cannot be an id is a 400 naming it. */
   static OrderId orderId(String id) {
+    if (OrderRequests.hasUnsafeCharacters(id)) {
+      throw new InvalidRequestException("order_id", OrderRequests.UNSAFE_TEXT);
+    }
     return OrderId.of(id);
   }
 

@@ -2,6 +2,8 @@ package dev.orderly.api;
 
 import dev.orderly.core.OrderClient;
 import dev.orderly.core.metrics.NodeMetrics;
+import jakarta.ws.rs.Priorities;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -20,6 +22,9 @@ import org.glassfish.jersey.server.ServerProperties;
  * ResourceConfig app = new OrderlyApplication(engine.client(), engine::isRunning);
  * GrizzlyHttpServerFactory.createHttpServer(URI.create("http://0.0.0.0:8080/"), app);
  * }</pre>
+ *
+ * <p>Optional protections, off by default, are switched on before the application is deployed:
+ * {@link #requireBearerToken(String)} and {@link #allowCorsOrigins(List)}.
  */
 public final class OrderlyApplication extends ResourceConfig {
 
@@ -74,5 +79,35 @@ public final class OrderlyApplication extends ResourceConfig {
     property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
     // In a servlet container, keep our problem+json bodies rather than the container's error pages.
     property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+  }
+
+  /**
+   * Requires {@code Authorization: Bearer <token>} on every request except {@code GET /health/live}
+   * and {@code GET /health/ready}; any other request without it, or with another token, is answered
+   * 401 with {@code WWW-Authenticate: Bearer}. Call before deployment.
+   *
+   * @param token the shared secret, not blank
+   * @return this application
+   */
+  public OrderlyApplication requireBearerToken(String token) {
+    register(new BearerTokenFilter(token), Priorities.AUTHENTICATION);
+    return this;
+  }
+
+  /**
+   * Lets browser pages from these origins call the API: their preflight requests are answered and
+   * their answers carry {@code Access-Control-Allow-Origin}. Nothing is added for other origins,
+   * and nothing at all when this is not called. Call before deployment.
+   *
+   * @param origins allowed origins exactly as browsers send them, such as {@code
+   *     https://shop.example.com}; an empty list allows none
+   * @return this application
+   */
+  public OrderlyApplication allowCorsOrigins(List<String> origins) {
+    Objects.requireNonNull(origins, "origins");
+    if (!origins.isEmpty()) {
+      register(new CorsFilter(origins), Priorities.AUTHENTICATION - 100);
+    }
+    return this;
   }
 }

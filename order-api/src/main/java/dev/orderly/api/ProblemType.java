@@ -7,6 +7,7 @@ package dev.orderly.api;
 enum ProblemType {
   INVALID_REQUEST("invalid-request", "Invalid request", 400),
   MALFORMED_JSON("malformed-json", "Malformed JSON", 400),
+  UNAUTHORIZED("unauthorized", "Unauthorized", 401),
   NOT_FOUND("not-found", "Not found", 404),
   ORDER_NOT_FOUND("order-not-found", "Order not found", 404),
   METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),

@@ -280,6 +280,7 @@ public final class OrderlyServer implements AutoCloseable {
       MetricsTrackerFactory poolMetrics) {
     return PostgresOrderStore.builder(url, user, password)
         .poolSize(config.dbPoolSize())
+        .connectionTimeout(config.dbTimeout())
         .metricsTrackerFactory(poolMetrics)
         .build();
   }
@@ -290,6 +291,7 @@ public final class OrderlyServer implements AutoCloseable {
                 store, new DemoProcessor(config.processingDelay(), config.failureRate()))
             .workers(config.workers())
             .shutdownTimeout(config.shutdownTimeout())
+            .leaseDuration(config.lease())
             .listener(metrics.engineListener());
     if (config.nodeId() != null) {
       builder.nodeId(config.nodeId());
@@ -304,6 +306,10 @@ public final class OrderlyServer implements AutoCloseable {
         new OrderlyApplication(
             engine.client(), engine::isRunning, engine::nodeMetrics, metrics::scrape);
     application.register(metrics.httpListener());
+    if (config.apiToken() != null) {
+      application.requireBearerToken(config.apiToken());
+    }
+    application.allowCorsOrigins(config.corsOrigins());
     // WADL needs JAXB, which is not here; without this Jersey logs a warning on every start.
     application.property(ServerProperties.WADL_FEATURE_DISABLE, true);
     URI bind = URI.create("http://" + hostForUri(config.host()) + ":" + config.port() + "/");

@@ -46,6 +46,11 @@ import java.util.regex.Pattern;
  * @param failureRate the share of attempts, 0 to 1, that the demo processor fails
  * @param nodeId the engine's node id, or null for the engine's default
  * @param shutdownTimeout how long shutdown waits for running orders before releasing them
+ * @param apiToken the bearer token every request but the health checks must carry, or null for
+ *     none; never logged
+ * @param corsOrigins the browser origins allowed to call the API (CORS); empty for none
+ * @param lease how long a claim holds an order before another node may take it over
+ * @param dbTimeout how long a request waits for a database connection before it is answered 503
  */
 public record ServerConfig(
     String host,
@@ -61,7 +66,11 @@ public record ServerConfig(
     Duration processingDelay,
     double failureRate,
     String nodeId,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    String apiToken,
+    List<String> corsOrigins,
+    Duration lease,
+    Duration dbTimeout) {
 
   /** Where the orders live. */
   public enum Store {
@@ -107,6 +116,34 @@ public record ServerConfig(
   static final Duration MAX_PROCESSING_DELAY = Duration.ofHours(1);
   static final Duration MAX_SHUTDOWN_TIMEOUT = Duration.ofMinutes(10);
   static final int MAX_NODE_ID_LENGTH = 128;
+
+  /**
+   * The same as the engine's: a dead node's orders are taken over this long after its last renewal.
+   */
+  public static final Duration DEFAULT_LEASE = OrderEngine.DEFAULT_LEASE_DURATION;
+
+  static final Duration MIN_LEASE = Duration.ofSeconds(1);
+
+  /**
+   * How long a request waits for a database connection before it is answered 503. Short, because
+   * while the database is down every create waits this long, and creates queue behind each other in
+   * the group commit: at 5 s (the store's default) requests took up to 15 s during an outage.
+   */
+  public static final Duration DEFAULT_DB_TIMEOUT = Duration.ofSeconds(2);
+
+  static final Duration MIN_DB_TIMEOUT = Duration.ofMillis(250);
+  static final Duration MAX_DB_TIMEOUT = Duration.ofMinutes(1);
+  static final Duration MAX_LEASE = Duration.ofHours(1);
+
+  /** A token shorter than this is too easy to guess. */
+  static final int MIN_API_TOKEN_LENGTH = 16;
+
+  /** RFC 6750's b64token: the characters a bearer token may hold. */
+  private static final Pattern API_TOKEN = Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
+
+  /** A browser origin: scheme, host and optional port, nothing else. */
+  private static final Pattern ORIGIN = Pattern.compile("https?://[A-Za-z0-9.\\-\\[\\]:]+");
+
   private static final String MASK = "****";
   private static final String JDBC_POSTGRESQL = "jdbc:postgresql:";
   private static final Pattern DURATION =
@@ -121,6 +158,9 @@ public record ServerConfig(
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(processingDelay, "processingDelay");
     Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+    Objects.requireNonNull(lease, "lease");
+    Objects.requireNonNull(dbTimeout, "dbTimeout");
+    corsOrigins = List.copyOf(Objects.requireNonNull(corsOrigins, "corsOrigins"));
     if (store == Store.EXTERNAL && dbUrl == null) {
       throw new IllegalArgumentException("an external store needs dbUrl");
     }
@@ -185,11 +225,16 @@ public record ServerConfig(
     }
     if (store != Store.IN_MEMORY) {
       line.append(", db-pool-size=").append(dbPoolSize);
+      line.append(", db-timeout=").append(formatDuration(dbTimeout));
     }
     line.append(", processing-delay=").append(formatDuration(processingDelay));
     line.append(", failure-rate=").append(failureRate);
     line.append(", node-id=").append(nodeId == null ? "(generated)" : nodeId);
     line.append(", shutdown-timeout=").append(formatDuration(shutdownTimeout));
+    line.append(", lease=").append(formatDuration(lease));
+    line.append(", api-token=").append(apiToken == null ? "(none)" : MASK);
+    line.append(", cors-origins=")
+        .append(corsOrigins.isEmpty() ? "(none)" : String.join(",", corsOrigins));
     return line.toString();
   }
 
@@ -272,6 +317,12 @@ public record ServerConfig(
         "ORDERLY_DB_POOL_SIZE",
         "<n>",
         "database connections in the pool, at least 2 (default 10)"),
+    DB_TIMEOUT(
+        "--db-timeout",
+        "ORDERLY_DB_TIMEOUT",
+        "<duration>",
+        "how long a request waits for a database connection before it is answered 503"
+            + " (default 2s)"),
     WORKERS(
         "--workers", "ORDERLY_WORKERS", "<n>", "how many orders are processed at once (default 4)"),
     HTTP_THREADS(
@@ -298,7 +349,24 @@ public record ServerConfig(
         "--shutdown-timeout",
         "ORDERLY_SHUTDOWN_TIMEOUT",
         "<duration>",
-        "on stop, how long to wait for running orders before releasing them (default 5s)");
+        "on stop, how long to wait for running orders before releasing them (default 5s)"),
+    LEASE(
+        "--lease",
+        "ORDERLY_LEASE",
+        "<duration>",
+        "how long a claim holds an order before another node may take it over (default 30s)"),
+    API_TOKEN(
+        "--api-token",
+        "ORDERLY_API_TOKEN",
+        "<token>",
+        "require 'Authorization: Bearer <token>' on every request but the health checks"
+            + " (prefer the variable: a flag shows in the process list)"),
+    CORS_ORIGINS(
+        "--cors-origins",
+        "ORDERLY_CORS_ORIGINS",
+        "<origins>",
+        "comma-separated browser origins allowed to call the API, such as"
+            + " https://shop.example.com (default none: CORS off)");
 
     final String flag;
     final String env;
@@ -351,7 +419,11 @@ public record ServerConfig(
           duration(Option.PROCESSING_DELAY, DEFAULT_PROCESSING_DELAY, MAX_PROCESSING_DELAY),
           fraction(Option.FAILURE_RATE, DEFAULT_FAILURE_RATE),
           nodeId(),
-          duration(Option.SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT, MAX_SHUTDOWN_TIMEOUT));
+          duration(Option.SHUTDOWN_TIMEOUT, DEFAULT_SHUTDOWN_TIMEOUT, MAX_SHUTDOWN_TIMEOUT),
+          apiToken(),
+          corsOrigins(),
+          lease(),
+          dbTimeout());
     }
 
     private void readEnvironment() {
@@ -479,6 +551,58 @@ public record ServerConfig(
       return raw.value();
     }
 
+    private String apiToken() {
+      Raw raw = raw(Option.API_TOKEN);
+      if (raw == null) {
+        return null;
+      }
+      if (raw.value().length() < MIN_API_TOKEN_LENGTH
+          || !API_TOKEN.matcher(raw.value()).matches()) {
+        throw invalid(
+            raw,
+            "must be at least "
+                + MIN_API_TOKEN_LENGTH
+                + " characters of A-Z, a-z, 0-9 and -._~+/ (such as the output of"
+                + " 'openssl rand -hex 32')");
+      }
+      return raw.value();
+    }
+
+    private List<String> corsOrigins() {
+      Raw raw = raw(Option.CORS_ORIGINS);
+      if (raw == null) {
+        return List.of();
+      }
+      List<String> origins = new ArrayList<>();
+      for (String part : raw.value().split(",", -1)) {
+        String origin = part.strip();
+        if (!ORIGIN.matcher(origin).matches()) {
+          throw invalid(
+              raw,
+              "must be a comma-separated list of origins such as"
+                  + " https://shop.example.com,http://localhost:3000 (scheme, host, optional port)");
+        }
+        origins.add(origin);
+      }
+      return origins;
+    }
+
+    private Duration dbTimeout() {
+      Duration timeout = duration(Option.DB_TIMEOUT, DEFAULT_DB_TIMEOUT, MAX_DB_TIMEOUT);
+      if (timeout.compareTo(MIN_DB_TIMEOUT) < 0) {
+        throw invalid(raw(Option.DB_TIMEOUT), "must be at least 250ms");
+      }
+      return timeout;
+    }
+
+    private Duration lease() {
+      Duration lease = duration(Option.LEASE, DEFAULT_LEASE, MAX_LEASE);
+      if (lease.compareTo(MIN_LEASE) < 0) {
+        throw invalid(raw(Option.LEASE), "must be at least 1s");
+      }
+      return lease;
+    }
+
     private String nodeId() {
       Raw raw = raw(Option.NODE_ID);
       if (raw == null) {
@@ -598,6 +722,8 @@ public record ServerConfig(
       String shown =
           raw.source().equals(Option.DB_PASSWORD.flag)
                   || raw.source().equals(Option.DB_PASSWORD.env)
+                  || raw.source().equals(Option.API_TOKEN.flag)
+                  || raw.source().equals(Option.API_TOKEN.env)
               ? MASK
               : raw.value();
       return new InvalidOptionException(

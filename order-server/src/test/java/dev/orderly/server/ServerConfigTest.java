@@ -315,7 +315,8 @@ class ServerConfigTest {
             "host=0.0.0.0, port=0, workers=4, http-threads="
                 + ServerConfig.DEFAULT_HTTP_THREADS
                 + ", store=in-memory, processing-delay=250ms, failure-rate=0.0,"
-                + " node-id=(generated), shutdown-timeout=5s");
+                + " node-id=(generated), shutdown-timeout=5s, lease=30s, api-token=(none),"
+                + " cors-origins=(none)");
   }
 
   @Test
@@ -346,5 +347,79 @@ class ServerConfigTest {
         assertThat(usage).containsPattern("  " + flag + "[^\\n]* " + variable + "\\n");
       }
     }
+  }
+
+  @Test
+  void securityIsOffUnlessConfigured() {
+    ServerConfig config = ServerConfig.defaults();
+
+    assertThat(config.apiToken()).isNull();
+    assertThat(config.corsOrigins()).isEmpty();
+    assertThat(config.lease()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.toString()).contains("api-token=(none)", "cors-origins=(none)", "lease=30s");
+  }
+
+  @Test
+  void theApiTokenComesFromItsFlagOrVariableAndIsMaskedInTheLoggedConfiguration() {
+    String token = "0123456789abcdef0123456789abcdef";
+
+    ServerConfig fromFlag = parse("--in-memory", "--api-token", token);
+    ServerConfig fromEnv = parse(Map.of("ORDERLY_API_TOKEN", token), "--in-memory");
+
+    assertThat(fromFlag.apiToken()).isEqualTo(token);
+    assertThat(fromEnv.apiToken()).isEqualTo(token);
+    assertThat(fromFlag.toString()).contains("api-token=****").doesNotContain(token);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"short-token", "'0123456789abcdef 0123'", "0123456789abcdefé", "0123456789abcdef;x"})
+  void aWeakOrMalformedTokenIsRefusedWithoutEchoingIt(String token) {
+    assertThatThrownBy(() -> parse("--in-memory", "--api-token=" + token))
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessageStartingWith("--api-token must be at least 16 characters")
+        .hasMessageEndingWith("was '****'");
+  }
+
+  @Test
+  void corsOriginsAreACommaSeparatedList() {
+    ServerConfig config =
+        parse(
+            Map.of("ORDERLY_CORS_ORIGINS", "https://shop.example.com, http://localhost:3000"),
+            "--in-memory");
+
+    assertThat(config.corsOrigins())
+        .containsExactly("https://shop.example.com", "http://localhost:3000");
+    assertThat(config.toString())
+        .contains("cors-origins=https://shop.example.com,http://localhost:3000");
+  }
+
+  @ParameterizedTest
+  @CsvSource({"*", "https://shop.example.com/path", "shop.example.com", "'https://a.example,'"})
+  void aBadOriginIsRefused(String origins) {
+    assertThatThrownBy(() -> parse("--in-memory", "--cors-origins", origins))
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessageStartingWith("--cors-origins must be a comma-separated list of origins");
+  }
+
+  @Test
+  void theLeaseIsADurationOfAtLeastOneSecond() {
+    assertThat(parse("--in-memory", "--lease", "3s").lease()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(parse(Map.of("ORDERLY_LEASE", "1m"), "--in-memory").lease())
+        .isEqualTo(Duration.ofMinutes(1));
+    assertThatThrownBy(() -> parse("--in-memory", "--lease", "500ms"))
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessage("--lease must be at least 1s, was '500ms'");
+  }
+
+  @Test
+  void theDatabaseTimeoutIsShortByDefaultAndConfigurable() {
+    assertThat(ServerConfig.defaults().dbTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(ServerConfig.defaults().toString()).contains("db-timeout=2s");
+    assertThat(parse("--db-timeout", "750ms").dbTimeout()).isEqualTo(Duration.ofMillis(750));
+    assertThat(parse(Map.of("ORDERLY_DB_TIMEOUT", "5s")).dbTimeout())
+        .isEqualTo(Duration.ofSeconds(5));
+    assertThatThrownBy(() -> parse("--db-timeout", "100ms"))
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessage("--db-timeout must be at least 250ms, was '100ms'");
   }
 }
