@@ -29,8 +29,19 @@ final class BearerTokenFilter implements ContainerRequestFilter {
   /** The challenge sent with every 401 (RFC 6750). */
   static final String CHALLENGE = "Bearer realm=\"orderly\"";
 
-  /** Probes that orchestrators call without credentials; they reveal nothing about orders. */
-  private static final Set<String> OPEN_PATHS = Set.of("health/live", "health/ready");
+  /**
+   * Probes that orchestrators call without credentials, and the dashboard's static files (the page
+   * asks for the token and sends it on every API call): none reveals anything about orders.
+   */
+  private static final Set<String> OPEN_PATHS =
+      Set.of(
+          "health/live",
+          "health/ready",
+          "",
+          "dashboard/index.html",
+          "dashboard/dashboard.js",
+          "dashboard/dashboard.css",
+          "dashboard/favicon.svg");
 
   private static final Set<String> OPEN_METHODS = Set.of("GET", "HEAD");
   private static final String SCHEME = "bearer ";

@@ -105,6 +105,16 @@ class SecurityTest {
     }
 
     @Test
+    void theDashboardsStaticFilesNeedNoTokenButItsDataDoes() {
+      assertThat(http.get("/").status()).isEqualTo(200);
+      assertThat(http.get("/dashboard/dashboard.js").status()).isEqualTo(200);
+      assertThat(http.get("/dashboard/dashboard.css").status()).isEqualTo(200);
+      assertThat(http.get("/metrics").status()).isEqualTo(401);
+      assertThat(http.get("/orders").status()).isEqualTo(401);
+      assertThat(http.get("/dashboard/../metrics").status()).isNotEqualTo(200);
+    }
+
+    @Test
     void noPathTrickOpensAProtectedRouteThroughTheHealthChecks() {
       for (String path :
           List.of(

@@ -17,8 +17,36 @@
   let lastFailedCount = -1;
   let lastFailedFetch = 0;
 
+  // With --api-token, every API call needs the token: asked once, kept for this tab only.
+  const TOKEN_KEY = "orderly-api-token";
+
+  function withToken(headers) {
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    if (token) {
+      headers.Authorization = "Bearer " + token;
+    }
+    return headers;
+  }
+
+  function askForToken(response) {
+    if (response.status !== 401) {
+      return false;
+    }
+    const token = window.prompt("This server requires its API token:");
+    if (!token) {
+      return false;
+    }
+    sessionStorage.setItem(TOKEN_KEY, token.trim());
+    return true;
+  }
+
   async function getJson(path) {
-    const response = await fetch(path, { headers: { Accept: "application/json" }, cache: "no-store" });
+    const request = () =>
+      fetch(path, { headers: withToken({ Accept: "application/json" }), cache: "no-store" });
+    let response = await request();
+    if (askForToken(response)) {
+      response = await request();
+    }
     if (!response.ok) {
       throw new Error(path + " answered " + response.status);
     }
@@ -26,7 +54,7 @@
   }
 
   async function post(path, body) {
-    const init = { method: "POST", headers: { Accept: "application/json" } };
+    const init = { method: "POST", headers: withToken({ Accept: "application/json" }) };
     if (body !== undefined) {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
