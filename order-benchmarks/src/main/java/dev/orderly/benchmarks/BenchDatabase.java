@@ -7,6 +7,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The PostgreSQL server the benchmarks run against, and a throwaway schema per trial. Settings come
@@ -18,6 +20,14 @@ final class BenchDatabase {
   static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test";
   static final String DEFAULT_USER = "postgres";
   static final String DEFAULT_PASSWORD = "postgres";
+
+  /** Held, so the level set on it is not lost when the logger is collected. */
+  private static final Logger FLYWAY_LOG = Logger.getLogger("org.flywaydb");
+
+  static {
+    // Flyway logs every migration at INFO through java.util.logging: once per trial here.
+    FLYWAY_LOG.setLevel(Level.WARNING);
+  }
 
   final String url = setting("ORDERLY_BENCH_DB_URL", DEFAULT_URL);
   final String user = setting("ORDERLY_BENCH_DB_USER", DEFAULT_USER);
