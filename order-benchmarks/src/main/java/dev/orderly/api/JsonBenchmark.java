@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.State;
  * JSON encoding of one order as {@code GET /orders/{id}} does it: {@link OrderView#of(Order)} then
  * the API's own {@link ObjectMapper} from {@link JsonMapperProvider}. It lives in the API's package
  * (in the benchmarks jar) because both are package-private; order-api is unchanged. A Completed
- * order, so every field is filled.
+ * order, so every field is filled. The mapper and writer are thread-safe.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * InMemoryOrderStore} with a processor that does nothing, in orders per second from {@code
  * submitAll} of a batch until a listener has heard every order complete. Each batch gets a fresh
  * store and engine (built and started outside the measurement), so the heap does not fill up with
- * finished orders over a long run.
+ * finished orders over a long run. Run by JMH on one thread per trial.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

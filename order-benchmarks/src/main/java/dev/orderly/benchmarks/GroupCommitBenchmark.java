@@ -24,8 +24,10 @@ import org.openjdk.jmh.annotations.Threads;
 /**
  * What group commit buys: durable single-order creates from 64 callers through {@link
  * PostgresOrderStore} (many callers' rows share one transaction) against the same single-row insert
- * done by each caller on its own connection in autocommit (one fsync per row). Compare the two
- * scores; the ratio is the point, the absolute figures belong to the machine's disk.
+ * done by each caller on its own connection in autocommit (one commit per row, though PostgreSQL
+ * may still share a WAL flush among concurrent commits). Compare the two scores; the ratio is the
+ * point, the absolute figures belong to the machine's disk. Run by JMH, which shares each state as
+ * its scope says.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

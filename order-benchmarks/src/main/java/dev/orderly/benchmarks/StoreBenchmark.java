@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.Threads;
  * The PostgreSQL store's three hot operations, in orders per second: a single create through the
  * group commit from 16 callers, a claim of a batch of due orders, and the completion of a claimed
  * batch. Each trial runs in a schema of its own, dropped at teardown. Durable commits, as in
- * production: the figures depend on the disk's fsync far more than on the CPU.
+ * production: the figures depend on the disk's fsync far more than on the CPU. Run by JMH, which
+ * shares each state as its scope says.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
