@@ -52,7 +52,8 @@ stop_server() {
 ready_ms() { sed -n 's/.*ready in \([0-9]*\) ms.*/\1/p' "$1" | head -1; }
 
 echo "==> building"
-./mvnw -B -q -DskipTests package
+# install, not package: the steps below build order-server alone against the local repository.
+./mvnw -B -q -DskipTests -DskipITs install
 ./mvnw -B -q -pl order-server dependency:build-classpath -Dmdep.outputFile="$WORK/cp" \
   -Dmdep.includeScope=test >/dev/null
 ./mvnw -B -q -pl order-server test-compile >/dev/null
@@ -101,6 +102,15 @@ load --url http://127.0.0.1:18080 --orders $((HALF * 20)) --concurrency "$CONNEC
 HALF_P50=$(json "$WORK/half.json" "['create_latency_p50_ms']")
 HALF_P99=$(json "$WORK/half.json" "['create_latency_p99_ms']")
 
+# Idle means idle: let the earlier phases' orders drain first.
+wait_idle() {
+  for _ in $(seq 1 1200); do
+    python3 -c "import json,urllib.request,sys; c=json.load(urllib.request.urlopen('http://127.0.0.1:18080/metrics'))['status_counts']; sys.exit(0 if c['Pending']+c['Processing']==0 else 1)" && return 0
+    sleep 0.5
+  done
+  echo "the backlog did not drain in 10 minutes" >&2; return 1
+}
+wait_idle
 echo "==> 5. pickup latency on an idle server: 200 orders, one at a time, 20/s"
 load --url http://127.0.0.1:18080 --orders 200 --concurrency 1 --rate 20 --id-prefix pickup- \
   --json "$WORK/pickup.json" >/dev/null
@@ -117,6 +127,7 @@ print(f"{waits[len(waits)//2]:.2f} {waits[int(len(waits)*0.99)]:.2f}")
 PY
 )
 
+wait_idle
 echo "==> 6. created and processed together at $SUSTAINED_RATE/s for 60 s"
 load --url http://127.0.0.1:18080 --orders $((SUSTAINED_RATE * 60)) --concurrency "$CONNECTIONS" \
   --rate "$SUSTAINED_RATE" --timeout 2m --json "$WORK/sustained.json" >/dev/null || true
