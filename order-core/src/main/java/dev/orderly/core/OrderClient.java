@@ -58,12 +58,7 @@ public final class OrderClient {
    * @throws OrderConflictException when the id belongs to an order with other content
    */
   public CreateResult submit(NewOrder order) {
-    CreateResult result = store.create(order, clock.instant());
-    if (result.outcome() == CreateResult.Outcome.CONFLICT) {
-      throw new OrderConflictException(order.orderId());
-    }
-    accepted(result);
-    return result;
+    return answered(order, store.create(order, clock.instant()));
   }
 
   /**
@@ -71,16 +66,16 @@ public final class OrderClient {
    * completes once the order is durable, or fails with the exception {@link #submit} would throw.
    */
   public CompletableFuture<CreateResult> submitAsync(NewOrder order) {
-    return store
-        .createAsync(order, clock.instant())
-        .thenApply(
-            result -> {
-              if (result.outcome() == CreateResult.Outcome.CONFLICT) {
-                throw new OrderConflictException(order.orderId());
-              }
-              accepted(result);
-              return result;
-            });
+    return store.createAsync(order, clock.instant()).thenApply(result -> answered(order, result));
+  }
+
+  /** A single create's answer: a conflict is thrown; anything else is accepted and returned. */
+  private CreateResult answered(NewOrder order, CreateResult result) {
+    if (result.outcome() == CreateResult.Outcome.CONFLICT) {
+      throw new OrderConflictException(order.orderId());
+    }
+    accepted(result);
+    return result;
   }
 
   /** Stores many orders in one go; one result per order, conflicts included, nothing thrown. */

@@ -20,6 +20,7 @@ import dev.orderly.core.store.OrderPage;
 import dev.orderly.core.store.OrderQuery;
 import dev.orderly.core.store.OrderStore;
 import dev.orderly.core.store.Subscription;
+import java.math.BigDecimal;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -192,7 +193,7 @@ public final class PostgresOrderStore implements OrderStore, AutoCloseable {
     String[] ids = new String[size];
     String[] users = new String[size];
     String[] items = new String[size];
-    java.math.BigDecimal[] totals = new java.math.BigDecimal[size];
+    BigDecimal[] totals = new BigDecimal[size];
     Long[] times = new Long[size];
     int i = 0;
     for (Creation creation : creations) {
@@ -392,22 +393,15 @@ public final class PostgresOrderStore implements OrderStore, AutoCloseable {
         "complete orders",
         connection -> {
           int size = batch.size();
-          String[] ids = new String[size];
-          String[] owners = new String[size];
-          Integer[] attempts = new Integer[size];
+          List<Lease> leases = new ArrayList<>(size);
           Long[] times = new Long[size];
           for (int i = 0; i < size; i++) {
-            Lease lease = batch.get(i).lease();
-            ids[i] = lease.orderId().value();
-            owners[i] = lease.owner();
-            attempts[i] = lease.attempt();
+            leases.add(batch.get(i).lease());
             times[i] = Jdbc.micros(Order.micros(batch.get(i).now()));
           }
           Set<Lease> completed = new HashSet<>();
           try (PreparedStatement statement = connection.prepareStatement(sql.complete)) {
-            statement.setArray(1, connection.createArrayOf("text", ids));
-            statement.setArray(2, connection.createArrayOf("text", owners));
-            statement.setArray(3, connection.createArrayOf("int4", attempts));
+            bindLeases(connection, statement, 1, leases);
             statement.setArray(4, connection.createArrayOf("int8", times));
             try (ResultSet rows = statement.executeQuery()) {
               while (rows.next()) {

@@ -315,9 +315,16 @@ public final class Dispatcher {
 
   /** The order holding {@code lease} is done here: its slot is free for the next claim. */
   private void finish(Lease lease) {
-    inFlight.remove(lease);
-    settling.remove(lease);
-    freeSlots.release();
+    finish(List.of(lease));
+  }
+
+  /** As {@link #finish(Lease)} for a batch: one release and one wake-up, not one per order. */
+  private void finish(List<Lease> leases) {
+    for (Lease lease : leases) {
+      inFlight.remove(lease);
+      settling.remove(lease);
+    }
+    freeSlots.release(leases.size());
     wake(false);
   }
 
@@ -377,9 +384,7 @@ public final class Dispatcher {
               + " completions; those orders run again once their leases expire",
           e);
     } finally {
-      for (Finished done : batch) {
-        finish(done.lease());
-      }
+      finish(leases);
     }
   }
 
