@@ -50,7 +50,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class OrderEngine implements AutoCloseable {
 
   public static final int DEFAULT_WORKERS = 4;
-  public static final int DEFAULT_CLAIM_BATCH_SIZE = 32;
+  public static final int DEFAULT_CLAIM_BATCH_SIZE = 64;
   public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(30);
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);

@@ -15,6 +15,7 @@ import dev.orderly.core.processing.PermanentFailureException;
 import dev.orderly.core.processing.RetryPolicy;
 import dev.orderly.core.store.ClaimedOrder;
 import dev.orderly.core.store.InMemoryOrderStore;
+import dev.orderly.core.store.Lease;
 import dev.orderly.core.store.OrderStore;
 import dev.orderly.core.store.Subscription;
 import dev.orderly.core.testing.Await;
@@ -22,6 +23,7 @@ import dev.orderly.core.testing.ForwardingOrderStore;
 import dev.orderly.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -588,5 +590,92 @@ class OrderEngineTest {
         "the second attempt completes",
         Duration.ofSeconds(10),
         () -> store.find(order.orderId()).orElseThrow().status() == OrderStatus.COMPLETED);
+  }
+
+  /** A store whose batched completions wait until {@link #open} counts down. */
+  private final class SlowCompletions extends ForwardingOrderStore {
+    final CountDownLatch open = new CountDownLatch(1);
+    final AtomicInteger writtenByWorkers = new AtomicInteger();
+
+    SlowCompletions() {
+      super(store);
+    }
+
+    @Override
+    public List<Lease> completeAll(Collection<Lease> leases, Instant now) {
+      try {
+        open.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return super.completeAll(leases, now);
+    }
+
+    @Override
+    public boolean complete(Lease lease, Instant now) {
+      if (Thread.currentThread().getName().startsWith("orderly-worker-")) {
+        writtenByWorkers.incrementAndGet();
+      }
+      return super.complete(lease, now);
+    }
+  }
+
+  @Test
+  void aWorkerRunsTheNextOrderWhileItsLastCompletionIsBeingWritten() {
+    SlowCompletions slow = new SlowCompletions();
+    AtomicInteger started = new AtomicInteger();
+    OrderEngine engine =
+        track(
+            OrderEngine.builder(slow, order -> started.incrementAndGet())
+                .clock(clock)
+                .workers(1)
+                .pollInterval(Duration.ofHours(1))
+                .build());
+    engine.start();
+    // One worker and four orders claimed ahead of it: the sixth run needs a slot that a completion
+    // in progress would hold if slots were freed only once completions commit.
+    List<NewOrder> orders = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      orders.add(anOrder().build());
+    }
+
+    orders.forEach(engine::submit);
+
+    Await.until("every order ran", WAIT, () -> started.get() == orders.size());
+    slow.open.countDown();
+    Await.until(
+        "every order completes",
+        WAIT,
+        () -> orders.stream().allMatch(o -> stored(o).status() == OrderStatus.COMPLETED));
+  }
+
+  @Test
+  void workersWriteTheirOwnCompletionsWhenTheCompleterFallsFarBehind() {
+    SlowCompletions slow = new SlowCompletions();
+    OrderEngine engine =
+        track(
+            OrderEngine.builder(slow, order -> {})
+                .clock(clock)
+                .workers(2)
+                .pollInterval(Duration.ofHours(1))
+                .build());
+    engine.start();
+    // More than the completer may hold waiting (4,000 runs).
+    List<NewOrder> orders = new ArrayList<>();
+    for (int i = 0; i < 5_000; i++) {
+      orders.add(anOrder().build());
+    }
+
+    engine.submitAll(orders);
+
+    Await.until(
+        "a worker writes a completion itself while the completer is stuck",
+        WAIT,
+        () -> slow.writtenByWorkers.get() > 0);
+    slow.open.countDown();
+    Await.until(
+        "every order completes",
+        WAIT,
+        () -> engine.metrics().store().completedCount() == orders.size());
   }
 }
