@@ -7,7 +7,8 @@
 #   4. create latency at half of the peak rate;
 #   5. pickup latency (created -> started) on an idle server;
 #   6. creation and processing together at a sustained rate for a minute;
-#   7. time to ready: in memory, and on the embedded default's first start.
+#   7. GET /metrics latency with 1,000,000 orders stored;
+#   8. time to ready: in memory, and on the embedded default's first start.
 # A benchmark, not a test. Needs pgbench, psql and python3 (to read JSON).
 #
 # Usage: bench/http-benchmark.sh [orders] [connections] [sustained-rate]
@@ -135,7 +136,36 @@ SUSTAINED_E2E=$(json "$WORK/sustained.json" "['e2e_throughput_per_s']")
 SUSTAINED_OK=$(json "$WORK/sustained.json" "['completed_once']")
 stop_server
 
-echo "==> 7. time to ready"
+echo "==> 7. GET /metrics with 1,000,000 orders stored: 2,000 requests, one at a time"
+psql -d orderly_bench -qc "insert into orders (order_id, user_id, item_ids, total_amount,
+    status, attempts, created_at, updated_at, started_at, completed_at, processed_by)
+  select 'fill-' || g, 'user-' || (g % 1000), array['item-1', 'item-2'], 25.00, 'Completed', 1,
+         now() - interval '1 hour', now(), now() - interval '1 hour', now(), 'bench'
+    from generate_series(1, greatest(0, 1000000 - (select count(*) from orders))) g"
+STORED=$(psql -d orderly_bench -tAc "select count(*) from orders")
+start_server "$WORK/metrics.log" "${DB[@]}"
+METRICS=$(python3 - <<'PY'
+import http.client, time
+conn = http.client.HTTPConnection("127.0.0.1", 18080)
+def get():
+    conn.request("GET", "/metrics", headers={"Accept": "application/json"})
+    response = conn.getresponse()
+    response.read()
+    assert response.status == 200, response.status
+for _ in range(500):  # warm-up
+    get()
+times = []
+for _ in range(2000):
+    started = time.perf_counter()
+    get()
+    times.append((time.perf_counter() - started) * 1000)
+times.sort()
+print(f"{times[len(times)//2]:.2f} {times[int(len(times)*0.99)]:.2f}")
+PY
+)
+stop_server
+
+echo "==> 8. time to ready"
 start_server "$WORK/memory.log" --in-memory
 READY_MEMORY=$(ready_ms "$WORK/memory.log"); stop_server
 start_server "$WORK/embedded.log" --data-dir "$WORK/data"
@@ -154,6 +184,7 @@ server_rss_mb_at_${CONNECTIONS}_connections: $RSS_MB
 create_latency_ms_at_half_peak ($HALF/s): p50 $HALF_P50, p99 $HALF_P99
 pickup_latency_ms_idle: p50/p99 $PICKUP
 sustained_${SUSTAINED_RATE}_per_s_for_60s: e2e $SUSTAINED_E2E/s, completed exactly once: $SUSTAINED_OK
+metrics_latency_ms_with_${STORED}_orders: p50/p99 $METRICS
 ready_ms: in memory $READY_MEMORY, embedded first start $READY_EMBEDDED
 --- end ---
 REPORT
