@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,6 +23,8 @@ import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 import org.glassfish.grizzly.http.server.TimeoutHandler;
+import org.glassfish.grizzly.http.util.DataChunk;
+import org.glassfish.grizzly.http.util.MimeHeaders;
 import org.glassfish.grizzly.memory.Buffers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +54,7 @@ final class OrderCreateFastPath extends HttpHandler {
   private static final String UTF_8 = "charset=utf-8";
   private static final List<String> JSON_ACCEPTS = List.of("*/*", "application/*", JSON);
 
-  /** What {@link #single} reads for a header sent more than once: a value no check accepts. */
+  /** What a header sent more than once reads as: a value that no check accepts. */
   private static final String REPEATED = "";
 
   /** Statuses are three digits. */
@@ -144,27 +145,39 @@ final class OrderCreateFastPath extends HttpHandler {
 
   private boolean isPlainCreate(Request request) {
     long length = request.getContentLengthLong();
-    return Method.POST.equals(request.getMethod())
-        && PATH.equals(request.getRequestURI())
-        && request.getQueryString() == null
-        && length > 0
-        && length <= maxBodyBytes
-        && single(request, "Transfer-Encoding") == null
-        && single(request, "Content-Encoding") == null
-        && single(request, "Origin") == null
-        && isJson(single(request, "Content-Type"))
-        && acceptsJson(single(request, "Accept"))
-        && isAuthorized(single(request, "Authorization"));
+    if (!Method.POST.equals(request.getMethod())
+        || !PATH.equals(request.getRequestURI())
+        || request.getQueryString() != null
+        || length <= 0
+        || length > maxBodyBytes) {
+      return false;
+    }
+    // One pass over the headers: those read here must come once, and those that change how
+    // Jersey reads or answers send the request there.
+    MimeHeaders headers = request.getRequest().getHeaders();
+    String contentType = null;
+    String accept = null;
+    String authorization = null;
+    for (int i = 0; i < headers.size(); i++) {
+      DataChunk name = headers.getName(i);
+      if (name.equalsIgnoreCase("Content-Type")) {
+        contentType = once(contentType, headers.getValue(i));
+      } else if (name.equalsIgnoreCase("Accept")) {
+        accept = once(accept, headers.getValue(i));
+      } else if (name.equalsIgnoreCase("Authorization")) {
+        authorization = once(authorization, headers.getValue(i));
+      } else if (name.equalsIgnoreCase("Origin")
+          || name.equalsIgnoreCase("Transfer-Encoding")
+          || name.equalsIgnoreCase("Content-Encoding")) {
+        return false;
+      }
+    }
+    return isJson(contentType) && acceptsJson(accept) && isAuthorized(authorization);
   }
 
-  /** The value of a header sent once; null when absent; {@link #REPEATED} when sent again. */
-  private static String single(Request request, String name) {
-    Iterator<String> values = request.getHeaders(name).iterator();
-    if (!values.hasNext()) {
-      return null;
-    }
-    String value = values.next();
-    return values.hasNext() ? REPEATED : value;
+  /** The header's value the first time it is seen; {@link #REPEATED} the second time. */
+  private static String once(String seen, DataChunk value) {
+    return seen == null ? value.toString() : REPEATED;
   }
 
   private static boolean isJson(String contentType) {
