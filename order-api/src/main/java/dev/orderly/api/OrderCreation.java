@@ -28,8 +28,8 @@ import org.glassfish.jersey.uri.UriComponent;
 /**
  * {@code POST /orders} for an HTTP layer that answers plain creates without running JAX-RS: the
  * body is parsed and validated, the order stored and the answer rendered exactly as {@link
- * OrderlyApplication} does it, since its resource runs on the same code and its exception mappers
- * render the failures. An answer is a status, headers and body bytes. Thread-safe.
+ * OrderlyApplication} does it: its resource shares this code, and its exception mappers render the
+ * failures. An answer is a status, headers and body bytes. Thread-safe.
  *
  * <pre>{@code
  * OrderCreation creation = new OrderCreation(engine.client());
