@@ -8,6 +8,10 @@ import dev.orderly.core.order.Violation;
 import dev.orderly.core.store.StoreUnavailableException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,6 +38,9 @@ final class ExceptionMappers {
           "itemIds", "item_ids",
           "totalAmount", "total_amount");
 
+  /** Each mapper by the exception type it maps, for {@link #toResponse(Throwable)}. */
+  private static final Map<Class<?>, ExceptionMapper<Throwable>> BY_TYPE = byType(all());
+
   private ExceptionMappers() {}
 
   /** Every mapper, for registration. */
@@ -55,6 +62,49 @@ final class ExceptionMappers {
         new JsonProblemMapper.Constraints(),
         new NumberOutOfRangeMapper(),
         new UnexpectedExceptionMapper());
+  }
+
+  /**
+   * The answer to {@code error} outside Jersey, from the mapper Jersey would choose: the one whose
+   * type is the nearest superclass of the error's (the mapper of {@code Throwable} at the latest).
+   */
+  static Response toResponse(Throwable error) {
+    for (Class<?> type = error.getClass(); type != null; type = type.getSuperclass()) {
+      ExceptionMapper<Throwable> mapper = BY_TYPE.get(type);
+      if (mapper != null) {
+        return mapper.toResponse(error);
+      }
+    }
+    throw new IllegalStateException("no mapper for Throwable");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<Class<?>, ExceptionMapper<Throwable>> byType(List<Object> mappers) {
+    Map<Class<?>, ExceptionMapper<Throwable>> byType = new HashMap<>();
+    for (Object mapper : mappers) {
+      byType.put(mappedType(mapper.getClass()), (ExceptionMapper<Throwable>) mapper);
+    }
+    return Map.copyOf(byType);
+  }
+
+  /**
+   * The {@code E} of a mapper class, declared on the class itself ({@code implements
+   * ExceptionMapper<E>}) or on its generic superclass ({@code extends JsonProblemMapper<E>}).
+   */
+  static Class<?> mappedType(Class<?> mapperClass) {
+    for (Class<?> type = mapperClass; type != null; type = type.getSuperclass()) {
+      List<Type> declared = new ArrayList<>(List.of(type.getGenericInterfaces()));
+      declared.add(type.getGenericSuperclass());
+      for (Type candidate : declared) {
+        if (candidate instanceof ParameterizedType parameterized
+            && parameterized.getRawType() instanceof Class<?> raw
+            && ExceptionMapper.class.isAssignableFrom(raw)
+            && parameterized.getActualTypeArguments()[0] instanceof Class<?> mapped) {
+          return mapped;
+        }
+      }
+    }
+    throw new IllegalArgumentException(mapperClass + " declares no exception type");
   }
 
   /** The wire name of a domain field: {@code itemIds[3]} becomes {@code item_ids[3]}. */

@@ -11,7 +11,6 @@ import dev.orderly.core.order.OrderStatus;
 import dev.orderly.core.store.CreateResult;
 import dev.orderly.core.store.OrderCursor;
 import dev.orderly.core.store.OrderQuery;
-import dev.orderly.core.store.StoreUnavailableException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -24,12 +23,9 @@ import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriBuilder;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,9 +38,6 @@ public final class OrderResource {
 
   /** The most orders one batch request may carry. */
   static final int MAX_BATCH_SIZE = 1_000;
-
-  /** How long a create may wait for its commit before the client is told to come back (503). */
-  static final Duration CREATE_TIMEOUT = Duration.ofSeconds(30);
 
   private final OrderClient client;
 
@@ -62,33 +55,25 @@ public final class OrderResource {
     NewOrder order = OrderRequests.parse(body);
     // The request thread goes back to Grizzly while the store commits: creates that wait together
     // share one group commit, however few the HTTP threads.
-    response.setTimeout(CREATE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    response.setTimeoutHandler(
-        timedOut ->
-            timedOut.resume(
-                new StoreUnavailableException(
-                    "the store did not commit the order within " + CREATE_TIMEOUT, null)));
+    response.setTimeout(OrderCreation.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    response.setTimeoutHandler(timedOut -> timedOut.resume(OrderCreation.timeout()));
     client
         .submitAsync(order)
         .whenComplete(
             (result, failure) -> {
               if (failure != null) {
-                response.resume(
-                    failure instanceof CompletionException && failure.getCause() != null
-                        ? failure.getCause()
-                        : failure);
+                response.resume(OrderCreation.cause(failure));
               } else {
                 response.resume(created(result));
               }
             });
   }
 
-  private Response created(CreateResult result) {
-    Order stored = result.order();
-    OrderCreatedView view = new OrderCreatedView(stored.orderId().value(), stored.status().label());
+  private static Response created(CreateResult result) {
+    OrderCreatedView view = OrderCreatedView.of(result.order());
     if (result.isCreated()) {
       return Response.status(Response.Status.CREATED)
-          .header(HttpHeaders.LOCATION, location(stored.orderId()))
+          .header(HttpHeaders.LOCATION, OrderCreation.location(result.order().orderId()))
           .entity(view)
           .build();
     }
@@ -264,9 +249,5 @@ public final class OrderResource {
       throw new InvalidRequestException("order_id", OrderRequests.UNSAFE_TEXT);
     }
     return OrderId.of(id);
-  }
-
-  static String location(OrderId orderId) {
-    return UriBuilder.fromPath("/orders/{id}").build(orderId.value()).toString();
   }
 }

@@ -40,14 +40,19 @@ class ArchitectureTest {
   }
 
   @Test
-  void onlyTheApplicationAndTheResourcesArePublic() {
+  void onlyTheApplicationTheCreateAndTheResourcesArePublic() {
     // Jersey can invoke resource methods only on public classes; their constructors stay
-    // package-private, so the application remains the one way to build them.
+    // package-private, so the application remains the one way to build them. OrderCreation (and
+    // its Answer) serves a server's fast path for POST /orders.
     classes()
         .that()
         .arePublic()
         .should()
-        .haveSimpleName("OrderlyApplication")
+        .haveFullyQualifiedName(OrderlyApplication.class.getName())
+        .orShould()
+        .haveFullyQualifiedName(OrderCreation.class.getName())
+        .orShould()
+        .haveFullyQualifiedName(OrderCreation.Answer.class.getName())
         .orShould()
         .haveSimpleNameEndingWith("Resource")
         .check(production);

@@ -1,9 +1,12 @@
 package dev.orderly.server;
 
 import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
+import dev.orderly.api.OrderCreation;
 import dev.orderly.api.OrderlyApplication;
+import dev.orderly.core.OrderClient;
 import dev.orderly.core.OrderEngine;
 import dev.orderly.core.OrderlyException;
+import dev.orderly.core.metrics.NodeMetrics;
 import dev.orderly.core.store.InMemoryOrderStore;
 import dev.orderly.core.store.OrderStore;
 import dev.orderly.persistence.EmbeddedDatabase;
@@ -21,10 +24,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.glassfish.grizzly.http.server.HttpHandler;
+import org.glassfish.grizzly.http.server.HttpHandlerRegistration;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
+import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpContainer;
 import org.glassfish.jersey.grizzly2.httpserver.GrizzlyHttpServerFactory;
+import org.glassfish.jersey.server.ContainerFactory;
 import org.glassfish.jersey.server.ServerProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -299,21 +308,58 @@ public final class OrderlyServer implements AutoCloseable {
     return builder.build();
   }
 
-  /** The HTTP server with the API, configured but not yet listening. */
+  /**
+   * The HTTP server with the API, configured but not yet listening: Jersey runs the application,
+   * behind the fast path for plain creates.
+   */
   private static HttpServer createHttpServer(
       ServerConfig config, OrderEngine engine, ServerMetrics metrics) {
+    OrderClient client = engine.client();
     OrderlyApplication application =
-        new OrderlyApplication(
-            engine.client(), engine::isRunning, engine::nodeMetrics, metrics::scrape);
-    application.register(metrics.httpListener());
+        application(config, client, engine::isRunning, engine::nodeMetrics, metrics);
+    HttpHandler jersey = ContainerFactory.createContainer(GrizzlyHttpContainer.class, application);
+    return httpServer(
+        config,
+        new OrderCreateFastPath(
+            jersey,
+            new OrderCreation(client),
+            config.apiToken(),
+            MAX_REQUEST_BODY_BYTES,
+            OrderCreation.TIMEOUT,
+            metrics.httpMeters()));
+  }
+
+  /** The API with the options of {@code config}, its HTTP requests timed in {@code metrics}. */
+  static OrderlyApplication application(
+      ServerConfig config,
+      OrderClient client,
+      BooleanSupplier engineRunning,
+      Supplier<NodeMetrics> nodeMetrics,
+      ServerMetrics metrics) {
+    OrderlyApplication application =
+        new OrderlyApplication(client, engineRunning, nodeMetrics, metrics::scrape);
+    application.register(metrics.httpMeters());
     if (config.apiToken() != null) {
       application.requireBearerToken(config.apiToken());
     }
     application.allowCorsOrigins(config.corsOrigins());
     // WADL needs JAXB, which is not here; without this Jersey logs a warning on every start.
     application.property(ServerProperties.WADL_FEATURE_DISABLE, true);
+    return application;
+  }
+
+  /**
+   * A Grizzly server on the address of {@code config} that serves everything with {@code handler}.
+   */
+  static HttpServer httpServer(ServerConfig config, HttpHandler handler) {
     URI bind = URI.create("http://" + hostForUri(config.host()) + ":" + config.port() + "/");
-    HttpServer http = GrizzlyHttpServerFactory.createHttpServer(bind, application, false);
+    // The factory's listener and settings, with no handler; then the handler at the root, where
+    // the factory would have put Jersey.
+    HttpServer http =
+        GrizzlyHttpServerFactory.createHttpServer(
+            bind, (GrizzlyHttpContainer) null, false, null, false);
+    http.getServerConfiguration()
+        .addHttpHandler(handler, HttpHandlerRegistration.bulder().contextPath("").build());
     for (NetworkListener listener : http.getListeners()) {
       listener
           .getTransport()

@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
-import org.glassfish.jersey.server.monitoring.ApplicationEventListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +80,7 @@ final class ServerMetrics implements AutoCloseable {
   private final Counter retried;
   private final Timer processingTime;
   private final Timer queueWait;
+  private final HttpMeters http;
   private final Object snapshotLock = new Object();
   private StoreSnapshot snapshot;
 
@@ -106,6 +106,7 @@ final class ServerMetrics implements AutoCloseable {
         latency("orderly.processing", "Creation to completion of orders this node completed");
     queueWait =
         latency("orderly.queue.wait", "Creation to first start of orders this node started");
+    http = new HttpMeters(registry);
   }
 
   /** A registry with the JVM's meters. */
@@ -202,9 +203,12 @@ final class ServerMetrics implements AutoCloseable {
     return new MicrometerMetricsTrackerFactory(registry);
   }
 
-  /** Times every HTTP request by route template, method and status. */
-  ApplicationEventListener httpListener() {
-    return new HttpMeters(registry);
+  /**
+   * Times every HTTP request by route template, method and status: registered on the application
+   * for Jersey's requests, and handed to the fast path for the creates it answers.
+   */
+  HttpMeters httpMeters() {
+    return http;
   }
 
   /** The registry in {@code contentType}: the Prometheus text format 0.0.4 or OpenMetrics 1.0.0. */

@@ -56,7 +56,7 @@ class MetricsEndpointTest {
     metrics.bindEngine(engine);
     OrderlyApplication application =
         new OrderlyApplication(engine.client(), () -> true, engine::nodeMetrics, metrics::scrape);
-    application.register(metrics.httpListener());
+    application.register(metrics.httpMeters());
     http =
         GrizzlyHttpServerFactory.createHttpServer(URI.create("http://127.0.0.1:0/"), application);
     client =

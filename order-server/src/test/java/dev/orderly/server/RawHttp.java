@@ -31,8 +31,11 @@ final class RawHttp {
     this.base = base;
   }
 
-  /** What came back: status (0 when the server closed without answering), headers, body. */
-  record Answer(int status, Map<String, String> headers, byte[] body) {
+  /**
+   * What came back: status (0 when the server closed without answering), its reason phrase, headers
+   * (names in lower case, in the order sent), body.
+   */
+  record Answer(int status, String reason, Map<String, String> headers, byte[] body) {
 
     String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
@@ -122,10 +125,11 @@ final class RawHttp {
     String all = new String(response, StandardCharsets.ISO_8859_1);
     int end = all.indexOf("\r\n\r\n");
     if (end < 0) {
-      return new Answer(0, Map.of(), response);
+      return new Answer(0, "", Map.of(), response);
     }
     String[] lines = all.substring(0, end).split("\r\n");
-    int status = Integer.parseInt(lines[0].split(" ")[1]);
+    String[] statusLine = lines[0].split(" ", 3);
+    int status = Integer.parseInt(statusLine[1]);
     Map<String, String> headers = new LinkedHashMap<>();
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
@@ -137,7 +141,7 @@ final class RawHttp {
     if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
       body = dechunk(body);
     }
-    return new Answer(status, headers, body);
+    return new Answer(status, statusLine.length > 2 ? statusLine[2] : "", headers, body);
   }
 
   private static byte[] dechunk(byte[] body) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orderly.core.testing.Await;
 import dev.orderly.server.TestHttp.Answer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -154,6 +155,36 @@ abstract class ServerContractTest {
     assertThat(answer.status()).as("%s", answer).isEqualTo(413);
     assertThat(answer.contentType()).startsWith("application/problem+json");
     assertThat(http.get("/health/live").status()).isEqualTo(200);
+  }
+
+  @Test
+  void aPlainCreateIsAnsweredWithItsLocationAndTimedUnderItsRoute() {
+    OrderlyServer server = start();
+    TestHttp http = new TestHttp(server.uri());
+    RawHttp raw = new RawHttp(server.uri());
+    Map<String, List<String>> json = Map.of("Content-Type", List.of("application/json"));
+    byte[] order =
+        "{\"order_id\":\"c 1\",\"user_id\":\"u\",\"item_ids\":[\"a\"],\"total_amount\":5}"
+            .getBytes(StandardCharsets.UTF_8);
+
+    RawHttp.Answer created = raw.send("POST", "/orders", json, order);
+    RawHttp.Answer again = raw.send("POST", "/orders", json, order);
+
+    assertThat(created.status()).as("%s", created).isEqualTo(201);
+    assertThat(created.header("Location")).isEqualTo("/orders/c%201");
+    assertThat(created.header("Content-Type")).isEqualTo("application/json");
+    assertThat(created.text()).isEqualTo("{\"order_id\":\"c 1\",\"status\":\"Pending\"}");
+    assertThat(again.status()).as("%s", again).isEqualTo(200);
+    assertThat(again.header("Location")).isNull();
+    String series = "orderly_http_requests_seconds_count{method=\"POST\",route=\"/orders\",";
+    Await.until(
+        "both creates are timed",
+        DEADLINE,
+        () -> {
+          String metrics = http.get("/metrics", "text/plain;version=0.0.4").body();
+          return metrics.contains(series + "status=\"201\"} 1")
+              && metrics.contains(series + "status=\"200\"} 1");
+        });
   }
 
   @Test
