@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -140,7 +142,11 @@ final class OrderCreateFastPath extends HttpHandler {
     // creates that wait together share one group commit.
     Suspended suspended = new Suspended(response, started);
     response.suspend(timeout.toMillis(), TimeUnit.MILLISECONDS, suspended, suspended);
-    answer.thenAccept(suspended::answer);
+    // Answered on a Grizzly worker, not on the store's thread: Grizzly recycles a request's objects
+    // into the cache of the thread that finishes it and builds new requests from the workers'
+    // caches, so finished elsewhere every request is allocated anew (measured: a quarter more GC).
+    Executor workers = request.getContext().getConnection().getTransport().getWorkerThreadPool();
+    answer.thenAccept(done -> suspended.answerOn(workers, done));
   }
 
   private boolean isPlainCreate(Request request) {
@@ -281,6 +287,14 @@ final class OrderCreateFastPath extends HttpHandler {
         if (response.isSuspended()) {
           response.resume();
         }
+      }
+    }
+
+    void answerOn(Executor workers, OrderCreation.Answer answer) {
+      try {
+        workers.execute(() -> answer(answer));
+      } catch (RejectedExecutionException stopping) {
+        answer(answer);
       }
     }
 
