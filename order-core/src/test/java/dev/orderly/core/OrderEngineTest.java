@@ -680,4 +680,40 @@ class OrderEngineTest {
         WAIT,
         () -> engine.metrics().store().completedCount() == orders.size());
   }
+
+  @Test
+  void aBacklogOfHandedOffOrdersIsClaimedInBatchesNotASlotAtATime() {
+    List<Integer> claimSizes = new CopyOnWriteArrayList<>();
+    OrderStore watched =
+        new ForwardingOrderStore(store) {
+          @Override
+          public List<ClaimedOrder> claimByIds(
+              Collection<OrderId> ids, String owner, Instant now, Duration leaseDuration) {
+            claimSizes.add(ids.size());
+            return super.claimByIds(ids, owner, now, leaseDuration);
+          }
+        };
+    OrderEngine engine =
+        track(
+            OrderEngine.builder(watched, order -> {})
+                .clock(clock)
+                .workers(1)
+                .pollInterval(Duration.ofHours(1))
+                .build());
+    List<NewOrder> orders = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      orders.add(anOrder().build());
+    }
+    engine.start();
+
+    engine.submitAll(orders);
+
+    Await.until(
+        "every order completes",
+        WAIT,
+        () -> engine.metrics().store().completedCount() == orders.size());
+    // One worker and four ahead of it: claims wait for two free slots while more than one waits.
+    long single = claimSizes.stream().filter(size -> size == 1).count();
+    assertThat(single).as("claims of one order, in %s", claimSizes).isLessThanOrEqualTo(2);
+  }
 }

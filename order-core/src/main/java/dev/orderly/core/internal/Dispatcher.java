@@ -219,7 +219,11 @@ public final class Dispatcher {
             timedPoll
                 || (moreDue && free >= worthClaiming)
                 || (handedOff.isEmpty() && takePollRequest());
-        if (poll || !handedOff.isEmpty()) {
+        // Handed-off orders too wait for half a batch of room when that many wait: claimed a slot
+        // at a time, a backlog of them drained at 700 orders/s instead of 14,000.
+        int handed = handedOff.size();
+        boolean claimHanded = handed > 0 && free >= Math.min(worthClaiming, handed);
+        if (poll || claimHanded) {
           try {
             boolean more = dispatch(free, poll, timedPoll);
             if (poll) {
