@@ -41,9 +41,13 @@ wait_ready() { # log file
   done
   echo "server did not start; its log:" >&2; cat "$1" >&2; return 1
 }
+# The server's JVM: a heap sized for it (the live set is small) and the serial collector, which
+# the JVM itself picks on small machines; see docs/operations.md. Override to compare.
+SERVER_JVM=${ORDERLY_BENCH_SERVER_JVM:--Xmx192m -XX:+UseSerialGC}
 start_server() { # log file, options...
   local log=$1; shift
-  java -Xmx512m -jar "$JAR" --port 18080 --host 127.0.0.1 "$@" >"$log" 2>&1 &
+  # shellcheck disable=SC2086
+  java $SERVER_JVM -jar "$JAR" --port 18080 --host 127.0.0.1 "$@" >"$log" 2>&1 &
   SERVER_PID=$!
   wait_ready "$log"
 }
@@ -72,6 +76,9 @@ java -Xmx512m -cp "order-server/target/test-classes:$(cat "$WORK/cp")" \
   dev.orderly.server.bench.TrivialEndpoint 18181 4 >"$WORK/trivial.log" 2>&1 &
 TRIVIAL_PID=$!
 sleep 2
+# Both the ceiling and the server are measured warm: 20,000 creates first, not counted.
+load --url http://127.0.0.1:18181 --orders 20000 --concurrency "$CONNECTIONS" --no-wait \
+  --id-prefix warm- >/dev/null
 load --url http://127.0.0.1:18181 --orders "$ORDERS" --concurrency "$CONNECTIONS" --no-wait \
   --json "$WORK/trivial.json" >/dev/null
 kill "$TRIVIAL_PID"; TRIVIAL_PID=""
@@ -87,6 +94,8 @@ start_server "$WORK/server.log" "${DB[@]}"
     [ "${rss:-0}" -gt "$max" ] && max=$rss && echo "$max" >"$WORK/rss"
     sleep 0.5
   done ) &
+load --url http://127.0.0.1:18080 --orders 20000 --concurrency "$CONNECTIONS" --id-prefix warm- \
+  --timeout 5m >/dev/null
 load --url http://127.0.0.1:18080 --orders "$ORDERS" --concurrency "$CONNECTIONS" \
   --timeout 10m --json "$WORK/server.json" >"$WORK/server-load.log"
 CREATE=$(json "$WORK/server.json" "['create_throughput_per_s']")
@@ -142,6 +151,8 @@ psql -d orderly_bench -qc "insert into orders (order_id, user_id, item_ids, tota
   select 'fill-' || g, 'user-' || (g % 1000), array['item-1', 'item-2'], 25.00, 'Completed', 1,
          now() - interval '1 hour', now(), now() - interval '1 hour', now(), 'bench'
     from generate_series(1, greatest(0, 1000000 - (select count(*) from orders))) g"
+# The steady state autovacuum reaches on its own, without waiting for it.
+psql -d orderly_bench -qc "vacuum analyze orders"
 STORED=$(psql -d orderly_bench -tAc "select count(*) from orders")
 start_server "$WORK/metrics.log" "${DB[@]}"
 METRICS=$(python3 - <<'PY'
