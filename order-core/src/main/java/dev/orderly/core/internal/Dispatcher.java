@@ -418,8 +418,7 @@ public final class Dispatcher {
       try {
         process(order, false);
       } finally {
-        inFlight.remove(order.lease());
-        settling.remove(order.lease());
+        forget(order.lease());
       }
     }
     return claimed.size();
