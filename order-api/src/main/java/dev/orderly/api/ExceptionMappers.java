@@ -8,6 +8,7 @@ import dev.orderly.core.order.Violation;
 import dev.orderly.core.store.StoreUnavailableException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
+import java.io.IOException;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
@@ -61,6 +62,7 @@ final class ExceptionMappers {
         new JsonProblemMapper.UnknownProperty(),
         new JsonProblemMapper.Constraints(),
         new NumberOutOfRangeMapper(),
+        new UnreadableBodyMapper(),
         new UnexpectedExceptionMapper());
   }
 
@@ -219,6 +221,30 @@ final class ExceptionMappers {
         }
       }
       return new UnexpectedExceptionMapper().toResponse(e);
+    }
+  }
+
+  /**
+   * A request body that could not be read to its end: the client closed the connection or stopped
+   * sending before the length it announced. The client's doing, not a fault of ours: 400, logged at
+   * debug. Jackson's exceptions, also {@link IOException}s, have mappers of their own, and the
+   * resources wrap the failures of their own reading ({@link java.io.UncheckedIOException}), so a
+   * plain one here is the body's.
+   */
+  static final class UnreadableBodyMapper implements ExceptionMapper<IOException> {
+    private static final Logger LOG = LoggerFactory.getLogger(UnreadableBodyMapper.class);
+
+    @Override
+    public Response toResponse(IOException e) {
+      LOG.debug("could not read a request body: {}", e.toString());
+      return Problems.response(
+              ProblemType.INVALID_REQUEST,
+              "the request body could not be read to its end",
+              List.of(
+                  new FieldError(
+                      "body",
+                      "ended before its announced length: the connection closed or stalled")))
+          .build();
     }
   }
 

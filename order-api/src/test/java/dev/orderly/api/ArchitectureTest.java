@@ -40,10 +40,11 @@ class ArchitectureTest {
   }
 
   @Test
-  void onlyTheApplicationTheCreateAndTheResourcesArePublic() {
+  void onlyTheApplicationTheCreateTheHttpProblemAndTheResourcesArePublic() {
     // Jersey can invoke resource methods only on public classes; their constructors stay
     // package-private, so the application remains the one way to build them. OrderCreation (and
-    // its Answer) serves a server's fast path for POST /orders.
+    // its Answer) serves a server's fast path for POST /orders; HttpProblem its HTTP layer's own
+    // refusals.
     classes()
         .that()
         .arePublic()
@@ -53,6 +54,8 @@ class ArchitectureTest {
         .haveFullyQualifiedName(OrderCreation.class.getName())
         .orShould()
         .haveFullyQualifiedName(OrderCreation.Answer.class.getName())
+        .orShould()
+        .haveFullyQualifiedName(HttpProblem.class.getName())
         .orShould()
         .haveSimpleNameEndingWith("Resource")
         .check(production);

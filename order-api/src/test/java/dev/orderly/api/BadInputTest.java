@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every kind of bad input answers 4xx problem+json naming what is wrong, never a 5xx, and stores
@@ -201,6 +205,30 @@ class BadInputTest {
             .send();
 
     assertProblem(answer, 413);
+  }
+
+  /** The connection closed mid-body: the client's fault, a 400, not the 500 of a bug. */
+  @ParameterizedTest
+  @ValueSource(strings = {"/orders", "/orders/batch"})
+  void aBodyThatEndsBeforeItsLengthIs400(String path) {
+    byte[] start = "{\"order_id\":\"cut".getBytes(StandardCharsets.UTF_8);
+    InputStream cut =
+        new SequenceInputStream(
+            new ByteArrayInputStream(start),
+            new InputStream() {
+              @Override
+              public int read() throws IOException {
+                throw new EOFException("the connection closed");
+              }
+            });
+    InMemoryHttp.Answer answer =
+        api.http.request("POST", path).stream("application/json", cut)
+            .header("Content-Length", "100")
+            .send();
+
+    JsonNode problem = assertProblem(answer, 400);
+    assertThat(problem.path("errors").get(0).path("field").asText()).isEqualTo("body");
+    assertThat(api.storedOrders()).isEqualTo(storedBefore);
   }
 
   @Test

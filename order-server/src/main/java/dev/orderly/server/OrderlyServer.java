@@ -374,6 +374,8 @@ public final class OrderlyServer implements AutoCloseable {
       listener.getKeepAlive().setMaxRequestsCount(KEEP_ALIVE_MAX_REQUESTS);
       listener.setMaxFormPostSize(MAX_REQUEST_BODY_BYTES);
       listener.setMaxBufferedPostSize(MAX_REQUEST_BODY_BYTES);
+      // Requests Grizzly cannot parse are refused there; with this, in problem+json as well.
+      listener.registerAddOn(new ProblemHttpCodec.Installer());
     }
     // A body the API refused unread is skipped up to this size to keep the connection alive.
     http.getServerConfiguration().setMaxPayloadRemainderToSkip(MAX_REQUEST_BODY_BYTES);

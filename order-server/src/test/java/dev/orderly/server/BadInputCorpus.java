@@ -14,10 +14,8 @@ import java.util.Map;
 
 /**
  * The cases of {@code bad-input-corpus.json}: requests that must be refused with a 4xx and change
- * nothing. Immutable.
- *
- * @param problemJson false for the few requests refused by the HTTP layer (Grizzly) before the API
- *     sees them, which answer with an empty body rather than problem+json
+ * nothing, each with a problem+json body (also those Grizzly refuses before the API sees them).
+ * Immutable.
  */
 record BadInputCorpus(
     String name,
@@ -25,8 +23,7 @@ record BadInputCorpus(
     String path,
     Map<String, List<String>> headers,
     byte[] body,
-    int status,
-    boolean problemJson) {
+    int status) {
 
   static final String RESOURCE = "/bad-input-corpus.json";
 
@@ -65,8 +62,7 @@ record BadInputCorpus(
               entry.path("path").asText(),
               headers,
               body(entry),
-              entry.path("status").asInt(),
-              entry.path("problemJson").asBoolean(true)));
+              entry.path("status").asInt()));
     }
     return corpus;
   }

@@ -78,13 +78,11 @@ abstract class BadInputCorpusTest {
 
     assertThat(answer.status()).as("status of %s", answer).isEqualTo(request.status());
     String text = answer.text();
-    if (request.problemJson()) {
-      assertThat(answer.header("content-type")).isEqualTo("application/problem+json");
-      JsonNode problem = TestHttp.parse(text);
-      assertThat(problem.path("status").asInt()).isEqualTo(request.status());
-      assertThat(problem.path("type").asText()).isNotBlank();
-      assertThat(problem.path("detail").asText()).isNotBlank();
-    }
+    assertThat(answer.header("content-type")).isEqualTo("application/problem+json");
+    JsonNode problem = TestHttp.parse(text);
+    assertThat(problem.path("status").asInt()).isEqualTo(request.status());
+    assertThat(problem.path("type").asText()).isNotBlank();
+    assertThat(problem.path("detail").asText()).isNotBlank();
     assertThat(text)
         .doesNotContainIgnoringCase("exception")
         .doesNotContain("at dev.", "at org.", "at com.", "java.", "SQL", "select ", "insert ");

@@ -121,7 +121,7 @@ final class RawHttp {
     return bytes.toByteArray();
   }
 
-  private static Answer parse(byte[] response) {
+  static Answer parse(byte[] response) {
     String all = new String(response, StandardCharsets.ISO_8859_1);
     int end = all.indexOf("\r\n\r\n");
     if (end < 0) {
