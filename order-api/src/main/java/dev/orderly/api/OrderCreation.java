@@ -1,5 +1,6 @@
 package dev.orderly.api;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -71,6 +72,14 @@ public final class OrderCreation {
   public Optional<NewOrder> parse(byte[] body) {
     if (body.length > BodySizeLimitFilter.MAX_BODY_BYTES) {
       return Optional.empty();
+    }
+    try (JsonParser parser = mapper.createParser(body)) {
+      NewOrder order = OrderRequests.parseCommonShape(parser);
+      if (order != null) {
+        return Optional.of(order);
+      }
+    } catch (IOException | RuntimeException e) {
+      // Not well-formed: the tree reader below fails the same way.
     }
     try {
       return Optional.of(OrderRequests.parse(bodyReader.readValue(body)));

@@ -1,10 +1,13 @@
 package dev.orderly.api;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orderly.core.order.InvalidOrderException;
 import dev.orderly.core.order.NewOrder;
 import dev.orderly.core.order.OrderId;
 import dev.orderly.core.order.Violation;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -94,6 +97,70 @@ final class OrderRequests {
         orderId == null ? OrderId.random().value() : orderId, userId, itemIds, totalAmount);
   }
 
+  /**
+   * The order of a body in the shape clients send almost always, read token by token without
+   * building a tree: an object of exactly the four fields, once each, the ids as strings, the items
+   * as an array of strings and the amount as a number, every rule met. Null for any other body,
+   * which {@link #parse(JsonNode)} then reads and judges: the order is the same either way, this
+   * way is only cheaper (the tree took a seventh of the server's CPU in a profile of creates).
+   *
+   * @param parser a parser over the body, with the API's settings, before its first token
+   * @throws IOException when the body is not well-formed JSON
+   */
+  static NewOrder parseCommonShape(JsonParser parser) throws IOException {
+    if (parser.nextToken() != JsonToken.START_OBJECT) {
+      return null;
+    }
+    String orderId = null;
+    String userId = null;
+    List<String> itemIds = null;
+    BigDecimal amount = null;
+    for (JsonToken token = parser.nextToken();
+        token != JsonToken.END_OBJECT;
+        token = parser.nextToken()) {
+      String name = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if (ORDER_ID.equals(name) && orderId == null && value == JsonToken.VALUE_STRING) {
+        orderId = parser.getText();
+      } else if (USER_ID.equals(name) && userId == null && value == JsonToken.VALUE_STRING) {
+        userId = parser.getText();
+      } else if (ITEM_IDS.equals(name) && itemIds == null && value == JsonToken.START_ARRAY) {
+        itemIds = new ArrayList<>();
+        while (parser.nextToken() == JsonToken.VALUE_STRING
+            && itemIds.size() < NewOrder.MAX_ITEMS) {
+          itemIds.add(parser.getText());
+        }
+        if (parser.currentToken() != JsonToken.END_ARRAY) {
+          return null;
+        }
+      } else if (TOTAL_AMOUNT.equals(name) && amount == null && value.isNumeric()) {
+        amount = parser.getDecimalValue();
+      } else {
+        return null;
+      }
+    }
+    if (orderId == null
+        || userId == null
+        || itemIds == null
+        || amount == null
+        || parser.nextToken() != null
+        || hasUnsafeCharacters(orderId)
+        || hasUnsafeCharacters(userId)
+        || itemIds.stream().anyMatch(OrderRequests::hasUnsafeCharacters)) {
+      return null;
+    }
+    List<Violation> violations = new ArrayList<>();
+    BigDecimal checked = checkedAmount(amount, violations);
+    if (checked == null) {
+      return null;
+    }
+    try {
+      return NewOrder.of(orderId, userId, itemIds, checked);
+    } catch (InvalidOrderException e) {
+      return null;
+    }
+  }
+
   /** A string or an integer, kept as text; null when absent or null. */
   private static String identifier(JsonNode value, String field, List<Violation> violations) {
     if (value == null || value.isNull()) {
@@ -172,8 +239,13 @@ final class OrderRequests {
       violations.add(new Violation(TOTAL_AMOUNT, "must be a JSON number"));
       return null;
     }
-    BigDecimal amount =
-        value.isIntegralNumber() ? new BigDecimal(value.bigIntegerValue()) : value.decimalValue();
+    return checkedAmount(
+        value.isIntegralNumber() ? new BigDecimal(value.bigIntegerValue()) : value.decimalValue(),
+        violations);
+  }
+
+  /** The amount if the domain's range and scale allow it; else null, with the violation added. */
+  private static BigDecimal checkedAmount(BigDecimal amount, List<Violation> violations) {
     if (amount.signum() < 0) {
       violations.add(new Violation(TOTAL_AMOUNT, "must be >= 0"));
       return null;

@@ -56,9 +56,6 @@ final class OrderCreateFastPath extends HttpHandler {
   private static final String UTF_8 = "charset=utf-8";
   private static final List<String> JSON_ACCEPTS = List.of("*/*", "application/*", JSON);
 
-  /** What a header sent more than once reads as: a value that no check accepts. */
-  private static final String REPEATED = "";
-
   /** Statuses are three digits. */
   private static final int MAX_STATUS = 600;
 
@@ -159,19 +156,28 @@ final class OrderCreateFastPath extends HttpHandler {
       return false;
     }
     // One pass over the headers: those read here must come once, and those that change how
-    // Jersey reads or answers send the request there.
+    // Jersey reads or answers send the request there. Values are compared in place, unconverted.
     MimeHeaders headers = request.getRequest().getHeaders();
-    String contentType = null;
-    String accept = null;
-    String authorization = null;
+    DataChunk contentType = null;
+    DataChunk accept = null;
+    DataChunk authorization = null;
     for (int i = 0; i < headers.size(); i++) {
       DataChunk name = headers.getName(i);
       if (name.equalsIgnoreCase("Content-Type")) {
-        contentType = once(contentType, headers.getValue(i));
+        if (contentType != null) {
+          return false;
+        }
+        contentType = headers.getValue(i);
       } else if (name.equalsIgnoreCase("Accept")) {
-        accept = once(accept, headers.getValue(i));
+        if (accept != null) {
+          return false;
+        }
+        accept = headers.getValue(i);
       } else if (name.equalsIgnoreCase("Authorization")) {
-        authorization = once(authorization, headers.getValue(i));
+        if (authorization != null) {
+          return false;
+        }
+        authorization = headers.getValue(i);
       } else if (name.equalsIgnoreCase("Origin")
           || name.equalsIgnoreCase("Transfer-Encoding")
           || name.equalsIgnoreCase("Content-Encoding")) {
@@ -181,36 +187,39 @@ final class OrderCreateFastPath extends HttpHandler {
     return isJson(contentType) && acceptsJson(accept) && isAuthorized(authorization);
   }
 
-  /** The header's value the first time it is seen; {@link #REPEATED} the second time. */
-  private static String once(String seen, DataChunk value) {
-    return seen == null ? value.toString() : REPEATED;
-  }
-
-  private static boolean isJson(String contentType) {
-    if (contentType == null || !contentType.regionMatches(true, 0, JSON, 0, JSON.length())) {
+  private static boolean isJson(DataChunk contentType) {
+    if (contentType == null) {
       return false;
     }
-    String parameters = contentType.substring(JSON.length()).strip();
+    if (contentType.equalsIgnoreCase(JSON)) {
+      return true;
+    }
+    String value = contentType.toString();
+    if (!value.regionMatches(true, 0, JSON, 0, JSON.length())) {
+      return false;
+    }
+    String parameters = value.substring(JSON.length()).strip();
     return parameters.isEmpty()
         || parameters.charAt(0) == ';' && parameters.substring(1).strip().equalsIgnoreCase(UTF_8);
   }
 
-  private static boolean acceptsJson(String accept) {
+  private static boolean acceptsJson(DataChunk accept) {
     if (accept == null) {
       return true;
     }
     for (String type : JSON_ACCEPTS) {
-      if (type.equalsIgnoreCase(accept)) {
+      if (accept.equalsIgnoreCase(type)) {
         return true;
       }
     }
     return false;
   }
 
-  private boolean isAuthorized(String header) {
+  private boolean isAuthorized(DataChunk header) {
     return authorization == null
         || header != null
-            && MessageDigest.isEqual(authorization, header.getBytes(StandardCharsets.UTF_8));
+            && MessageDigest.isEqual(
+                authorization, header.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   /**
