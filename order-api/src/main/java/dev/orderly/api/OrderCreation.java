@@ -1,6 +1,5 @@
 package dev.orderly.api;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -73,8 +72,8 @@ public final class OrderCreation {
     if (body.length > BodySizeLimitFilter.MAX_BODY_BYTES) {
       return Optional.empty();
     }
-    try (JsonParser parser = mapper.createParser(body)) {
-      NewOrder order = OrderRequests.parseCommonShape(parser);
+    try {
+      NewOrder order = OrderRequests.parseCommonShape(mapper, body);
       if (order != null) {
         return Optional.of(order);
       }

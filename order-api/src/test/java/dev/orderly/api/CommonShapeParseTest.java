@@ -2,7 +2,6 @@ package dev.orderly.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orderly.core.order.NewOrder;
 import java.io.IOException;
@@ -103,8 +102,6 @@ class CommonShapeParseTest {
   }
 
   private NewOrder streamed(String body) throws IOException {
-    try (JsonParser parser = mapper.createParser(body.getBytes(StandardCharsets.UTF_8))) {
-      return OrderRequests.parseCommonShape(parser);
-    }
+    return OrderRequests.parseCommonShape(mapper, body.getBytes(StandardCharsets.UTF_8));
   }
 }
