@@ -353,6 +353,7 @@ public final class OrderlyServer implements AutoCloseable {
    * A Grizzly server on the address of {@code config} that serves everything with {@code handler}.
    */
   static HttpServer httpServer(ServerConfig config, HttpHandler handler) {
+    GrizzlyObjectCaches.enlarge();
     URI bind = URI.create("http://" + hostForUri(config.host()) + ":" + config.port() + "/");
     // The factory's listener and settings, with no handler; then the handler at the root, where
     // the factory would have put Jersey.
