@@ -200,7 +200,7 @@ public final class PostgresOrderStore implements OrderStore, AutoCloseable {
       NewOrder order = creation.order();
       ids[i] = order.orderId().value();
       users[i] = order.userId();
-      items[i] = JsonText.array(order.itemIds());
+      items[i] = ArrayLiteral.of(order.itemIds());
       totals[i] = order.totalAmount();
       times[i] = Jdbc.micros(Order.micros(creation.now()));
       i++;
@@ -674,10 +674,8 @@ public final class PostgresOrderStore implements OrderStore, AutoCloseable {
               + orders
               + " (order_id, user_id, item_ids, total_amount, status, attempts, created_at,"
               + " updated_at, next_attempt_at)"
-              + " select t.order_id, t.user_id,"
-              + " array(select e from jsonb_array_elements_text(t.items::jsonb)"
-              + " with ordinality as x(e, n) order by n),"
-              + " t.total, 'Pending', 0, t.at, t.at, t.at"
+              + " select t.order_id, t.user_id, t.items::text[], t.total, 'Pending', 0, t.at, t.at,"
+              + " t.at"
               + " from (select order_id, user_id, items, total,"
               + " timestamptz 'epoch' + at_us * interval '1 microsecond' as at"
               + " from unnest(?::text[], ?::text[], ?::text[], ?::numeric[], ?::int8[])"

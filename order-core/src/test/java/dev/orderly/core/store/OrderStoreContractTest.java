@@ -82,6 +82,32 @@ public abstract class OrderStoreContractTest {
   // --- create ---
 
   @Test
+  void itemIdsComeBackExactlyAsGiven() {
+    String[] awkward = {
+      "plain",
+      "with \"quotes\"",
+      "back\\slash",
+      "a,b",
+      "{braces}",
+      " spaced ",
+      "NULL",
+      "null",
+      "line\nbreak",
+      "tab\there",
+      "ünïcödé ✓",
+      "'single'"
+    };
+    NewOrder single = anOrder().withId("awkward-1").withItems(awkward).build();
+    NewOrder inBulk = anOrder().withId("awkward-2").withItems(awkward).build();
+
+    store.create(single, T0);
+    store.createAll(List.of(inBulk), T0);
+
+    assertThat(store.find(single.orderId()).orElseThrow().itemIds()).containsExactly(awkward);
+    assertThat(store.find(inBulk.orderId()).orElseThrow().itemIds()).containsExactly(awkward);
+  }
+
+  @Test
   void createdOrderIsPendingAndDueAtOnce() {
     NewOrder order =
         anOrder().withId("11").withUser("u-1").withItems("a", "b").withTotal("100").build();
