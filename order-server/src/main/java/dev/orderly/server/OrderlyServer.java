@@ -10,6 +10,7 @@ import dev.orderly.core.metrics.NodeMetrics;
 import dev.orderly.core.store.InMemoryOrderStore;
 import dev.orderly.core.store.OrderStore;
 import dev.orderly.persistence.EmbeddedDatabase;
+import dev.orderly.persistence.Migrations;
 import dev.orderly.persistence.PostgresOrderStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -119,6 +120,11 @@ public final class OrderlyServer implements AutoCloseable {
       metrics.bindEngine(engine);
       HttpServer http = createHttpServer(config, engine, metrics);
       opened.push(http::shutdownNow);
+      if (config.store() != ServerConfig.Store.IN_MEMORY && !opening.isDone()) {
+        // Idle until the database is up (an embedded first start runs initdb): load the schema
+        // migrations' machinery meanwhile, which the store needs as soon as it connects.
+        Migrations.prepare();
+      }
       store.awaitOpen();
       OpenStore open = opening.join();
       engine.start();
