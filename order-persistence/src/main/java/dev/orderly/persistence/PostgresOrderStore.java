@@ -663,11 +663,17 @@ public final class PostgresOrderStore implements OrderStore, AutoCloseable {
       String fenced =
           " where order_id = ? and lease_expires_at is not null and processed_by = ?"
               + " and attempts = ?";
+      // A claim commits without waiting for its WAL flush (synchronous_commit off for its own
+      // transaction only): lost in a database crash, it only returns the order to Pending, as an
+      // expired lease would, and the fenced completion of a lost claim matches nothing. The
+      // completion that follows does wait, and its flush covers the claim. Measured: the drain
+      // 1.3-1.6 x faster, one flush per order instead of two.
       String claimSet =
           " set status = 'Processing', attempts = o.attempts + 1, processed_by = ?,"
               + " lease_expires_at = ?, started_at = coalesce(o.started_at, ?),"
               + " updated_at = ?, next_attempt_at = null"
-              + " from picked where o.order_id = picked.order_id"
+              + " from picked, (select set_config('synchronous_commit', 'off', true)) relaxed"
+              + " where o.order_id = picked.order_id"
               + " returning o.*, picked.due_at";
       insert =
           "insert into "
