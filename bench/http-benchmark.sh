@@ -63,13 +63,19 @@ echo "==> building"
   -Dmdep.includeScope=test >/dev/null
 ./mvnw -B -q -pl order-server test-compile >/dev/null
 
-echo "==> 1. pgbench: single-row INSERT, 64 clients, 20 s"
-psql -d test -qc "drop table if exists orderly_pgbench; create table orderly_pgbench (
-  id bigserial primary key, order_id text not null, total numeric(17,2) not null,
-  created_at timestamptz not null)"
+# pgbench's durable single-row INSERT into a table of its own, made for the run and dropped after:
+# pgbench_insert [pgbench options...]
 echo "insert into orderly_pgbench (order_id, total, created_at) values (md5(random()::text), 9.99, now());" >"$WORK/insert.sql"
-PGBENCH=$(pgbench -n -c 64 -j 2 -T 20 -f "$WORK/insert.sql" test | sed -n 's/^tps = \([0-9.]*\).*/\1/p')
-psql -d test -qc "drop table orderly_pgbench"
+pgbench_insert() {
+  psql -d test -qc "drop table if exists orderly_pgbench; create table orderly_pgbench (
+    id bigserial primary key, order_id text not null, total numeric(17,2) not null,
+    created_at timestamptz not null)"
+  ( cd "$WORK" && pgbench -n -c 64 -j 2 -T 20 "$@" -f "$WORK/insert.sql" test )
+  psql -d test -qc "drop table orderly_pgbench"
+}
+
+echo "==> 1. pgbench: single-row INSERT, 64 clients, 20 s"
+PGBENCH=$(pgbench_insert | sed -n 's/^tps = \([0-9.]*\).*/\1/p')
 
 echo "==> 2. trivial Grizzly endpoint, $CONNECTIONS connections"
 java -Xmx512m -cp "order-server/target/test-classes:$(cat "$WORK/cp")" \
@@ -124,11 +130,7 @@ wait_idle
 echo "==> 4b. pgbench at the same rate ($HALF/s, 64 clients, 20 s): the durable commit's own latency"
 # The baseline for the create latency at half of peak: the same single-row INSERT as phase 1, at
 # a fixed rate, each transaction's latency logged. The server is idle meanwhile.
-psql -d test -qc "create table orderly_pgbench (id bigserial primary key, order_id text not null,
-  total numeric(17,2) not null, created_at timestamptz not null)"
-( cd "$WORK" && pgbench -n -c 64 -j 2 -T 20 -R "$HALF" -l --log-prefix=pgbench-half \
-    -f "$WORK/insert.sql" test >/dev/null )
-psql -d test -qc "drop table orderly_pgbench"
+pgbench_insert -R "$HALF" -l --log-prefix=pgbench-half >/dev/null
 # Log lines: client, transaction, latency in microseconds from the scheduled start, ...
 PGBENCH_HALF=$(cat "$WORK"/pgbench-half.* | awk '{print $3 / 1000}' | sort -n \
   | awk '{a[NR] = $1} END {printf "%.1f %.1f", a[int(NR * 0.5)], a[int(NR * 0.99)]}')

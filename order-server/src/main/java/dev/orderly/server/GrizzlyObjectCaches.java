@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * Larger per-thread caches for Grizzly's request objects. Grizzly reuses a request's objects
  * through a cache in each thread that holds 16 of each kind. A create suspends while its commit
  * runs, so at 1,000 connections about 1,000 requests are in flight at once, and nearly every one
- * was built anew: a JFR allocation profile put 70 % of the server's allocation in the buffers of
+ * was built anew: a JFR allocation profile put 75 % of the server's allocation in the buffers of
  * new {@code Request} objects (their parameter parser) and new request packets (their header
  * fields). Grizzly sizes a cache when a class first asks for its index, and the first size asked
  * for under a name is kept; asking first, with a larger size, gives the larger cache.
