@@ -716,4 +716,41 @@ class OrderEngineTest {
     long single = claimSizes.stream().filter(size -> size == 1).count();
     assertThat(single).as("claims of one order, in %s", claimSizes).isLessThanOrEqualTo(2);
   }
+
+  @Test
+  void aBacklogInTheStoreKeepsBeingClaimedAsSlotsFreeWithoutWaitingForTimedPolls() {
+    List<Integer> claimSizes = new CopyOnWriteArrayList<>();
+    OrderStore watched =
+        new ForwardingOrderStore(store) {
+          @Override
+          public List<ClaimedOrder> claimDue(
+              String owner, int limit, Instant now, Duration leaseDuration) {
+            List<ClaimedOrder> claimed = super.claimDue(owner, limit, now, leaseDuration);
+            claimSizes.add(claimed.size());
+            return claimed;
+          }
+        };
+    List<NewOrder> orders = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      orders.add(anOrder().build());
+    }
+    store.createAll(orders, clock.instant());
+    OrderEngine engine =
+        track(
+            OrderEngine.builder(watched, order -> {})
+                .clock(clock)
+                .workers(1)
+                .pollInterval(Duration.ofHours(1))
+                .build());
+
+    engine.start();
+
+    // Only the poll at start is timed: the rest of the backlog is claimed as workers free slots.
+    Await.until(
+        "every order completes",
+        WAIT,
+        () -> engine.metrics().store().completedCount() == orders.size());
+    long single = claimSizes.stream().filter(size -> size == 1).count();
+    assertThat(single).as("claims of one order, in %s", claimSizes).isLessThanOrEqualTo(2);
+  }
 }

@@ -125,6 +125,13 @@ public final class Dispatcher {
   private Thread completer;
   private volatile boolean completerStopped;
 
+  /**
+   * Free slots at which a worker that frees one wakes the dispatcher: set while it waits, to what
+   * it waits for. Waking it for every freed slot cost a thread switch per order, and it only claims
+   * once half a batch of room is free under a backlog.
+   */
+  private volatile int wakeAtFreeSlots = Integer.MAX_VALUE;
+
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition signal = lock.newCondition();
   private boolean signalled;
@@ -212,9 +219,8 @@ public final class Dispatcher {
     boolean moreDue = false;
     while (running) {
       int free = freeSlots.availablePermits();
-      long waitNanos = pollEveryNanos;
+      boolean timedPoll = System.nanoTime() - nextPollAt >= 0;
       if (free > 0) {
-        boolean timedPoll = System.nanoTime() - nextPollAt >= 0;
         boolean poll =
             timedPoll
                 || (moreDue && free >= worthClaiming)
@@ -240,12 +246,35 @@ public final class Dispatcher {
                 e);
             moreDue = false;
             nextPollAt = System.nanoTime() + pollEveryNanos;
+            timedPoll = false;
           }
-        } else {
-          waitNanos = Math.max(1, nextPollAt - System.nanoTime());
         }
       }
-      awaitSignal(waitNanos);
+      // With no room for a poll that is due, any freed slot is worth waking for.
+      int wanted = timedPoll || (free == 0 && peekPollRequest()) ? 1 : Integer.MAX_VALUE;
+      if (moreDue) {
+        wanted = Math.min(wanted, worthClaiming);
+      }
+      int handed = handedOff.size();
+      if (handed > 0) {
+        wanted = Math.min(wanted, Math.min(worthClaiming, handed));
+      }
+      long waitNanos = timedPoll ? pollEveryNanos : Math.max(1, nextPollAt - System.nanoTime());
+      wakeAtFreeSlots = wanted;
+      // A worker that freed the slot before it could see the new threshold did not wake us.
+      if (freeSlots.availablePermits() < wanted) {
+        awaitSignal(waitNanos);
+      }
+      wakeAtFreeSlots = Integer.MAX_VALUE;
+    }
+  }
+
+  private boolean peekPollRequest() {
+    lock.lock();
+    try {
+      return pollRequested;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -330,7 +359,9 @@ public final class Dispatcher {
         }
         // The run is over: the slot takes the next order while the completer writes this outcome.
         freeSlots.release();
-        wake(false);
+        if (freeSlots.availablePermits() >= wakeAtFreeSlots) {
+          wake(false);
+        }
       }
     }
   }
