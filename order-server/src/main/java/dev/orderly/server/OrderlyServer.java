@@ -106,10 +106,20 @@ public final class OrderlyServer implements AutoCloseable {
   public static OrderlyServer start(ServerConfig config) {
     Objects.requireNonNull(config, "config");
     long started = System.nanoTime();
-    // The database starts on its own thread while this one builds the engine and the HTTP
-    // application: each takes a second or two on a cold JVM, and they do not depend on each other.
-    ServerMetrics metrics = ServerMetrics.create();
-    CompletableFuture<OpenStore> opening = openInBackground(config, metrics);
+    // The database starts on its own thread while this one builds the metrics, the engine and the
+    // HTTP application: each takes a second or two on a cold JVM, and they do not depend on each
+    // other. The pool, opened once the database is up, waits for the metrics.
+    CompletableFuture<MetricsTrackerFactory> poolMetrics = new CompletableFuture<>();
+    CompletableFuture<OpenStore> opening = openInBackground(config, poolMetrics);
+    ServerMetrics metrics;
+    try {
+      metrics = ServerMetrics.create();
+    } catch (RuntimeException | Error e) {
+      poolMetrics.completeExceptionally(e);
+      closeWhenOpen(opening, e);
+      throw e;
+    }
+    poolMetrics.complete(metrics.hikari());
     routeJavaUtilLoggingToSlf4j();
     LOG.info("Starting Orderly {}: {}", version(), config);
     Deque<AutoCloseable> opened = new ArrayDeque<>();
@@ -211,14 +221,19 @@ public final class OrderlyServer implements AutoCloseable {
    */
   private record OpenStore(OrderStore store, EmbeddedDatabase database) {
 
-    static OpenStore open(ServerConfig config, MetricsTrackerFactory poolMetrics) {
+    static OpenStore open(
+        ServerConfig config, CompletableFuture<MetricsTrackerFactory> poolMetrics) {
       return switch (config.store()) {
         case IN_MEMORY -> new OpenStore(new InMemoryOrderStore(), null);
         case EXTERNAL -> {
           try {
             yield new OpenStore(
                 postgresStore(
-                    config, config.dbUrl(), config.dbUser(), config.dbPassword(), poolMetrics),
+                    config,
+                    config.dbUrl(),
+                    config.dbUser(),
+                    config.dbPassword(),
+                    poolMetrics.join()),
                 null);
           } catch (RuntimeException e) {
             // Hikari's and Flyway's messages do not say which database; the operator needs to.
@@ -231,7 +246,11 @@ public final class OrderlyServer implements AutoCloseable {
           try {
             yield new OpenStore(
                 postgresStore(
-                    config, database.jdbcUrl(), database.user(), database.password(), poolMetrics),
+                    config,
+                    database.jdbcUrl(),
+                    database.user(),
+                    database.password(),
+                    poolMetrics.join()),
                 database);
           } catch (RuntimeException | Error e) {
             database.close();
@@ -252,8 +271,7 @@ public final class OrderlyServer implements AutoCloseable {
   }
 
   private static CompletableFuture<OpenStore> openInBackground(
-      ServerConfig config, ServerMetrics metrics) {
-    MetricsTrackerFactory poolMetrics = metrics.hikari();
+      ServerConfig config, CompletableFuture<MetricsTrackerFactory> poolMetrics) {
     if (config.store() == ServerConfig.Store.IN_MEMORY) {
       return CompletableFuture.completedFuture(OpenStore.open(config, poolMetrics));
     }
