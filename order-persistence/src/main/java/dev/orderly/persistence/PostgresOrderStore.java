@@ -50,10 +50,13 @@ import javax.sql.DataSource;
  *
  * <p>Claims take a batch in one statement with {@code FOR UPDATE SKIP LOCKED} over a partial index
  * of what is claimable, so claimers never wait for each other and finished orders never slow them.
- * Concurrent creates and completions are group-committed: the calls that wait together share one
- * statement and one commit, and each caller is answered only after that commit. Counts and
- * processing-time sums are kept by triggers in 64 counter rows, so statistics never scan the
- * orders. NOTIFY tells idle engines on other nodes that orders appeared.
+ * A claim of due orders starts where this store's last one ended, past the index entries of orders
+ * claimed since the last vacuum; an order that became due before that point is claimed once a claim
+ * from there comes back short, or within a second of the claims' clock. Concurrent creates and
+ * completions are group-committed: the calls that wait together share one statement and one commit,
+ * and each caller is answered only after that commit. Counts and processing-time sums are kept by
+ * triggers in 64 counter rows, so statistics never scan the orders. NOTIFY tells idle engines on
+ * other nodes that orders appeared.
  *
  * <pre>{@code
  * try (PostgresOrderStore store =
