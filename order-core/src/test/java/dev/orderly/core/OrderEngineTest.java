@@ -675,10 +675,7 @@ class OrderEngineTest {
         WAIT,
         () -> slow.writtenByWorkers.get() > 0);
     slow.open.countDown();
-    Await.until(
-        "every order completes",
-        WAIT,
-        () -> engine.metrics().store().completedCount() == orders.size());
+    awaitAllCompleted(engine, orders);
   }
 
   @Test
@@ -693,28 +690,14 @@ class OrderEngineTest {
             return super.claimByIds(ids, owner, now, leaseDuration);
           }
         };
-    OrderEngine engine =
-        track(
-            OrderEngine.builder(watched, order -> {})
-                .clock(clock)
-                .workers(1)
-                .pollInterval(Duration.ofHours(1))
-                .build());
-    List<NewOrder> orders = new ArrayList<>();
-    for (int i = 0; i < 200; i++) {
-      orders.add(anOrder().build());
-    }
+    OrderEngine engine = oneWorkerWithoutTimedPolls(watched);
+    List<NewOrder> orders = newOrders(200);
     engine.start();
 
     engine.submitAll(orders);
 
-    Await.until(
-        "every order completes",
-        WAIT,
-        () -> engine.metrics().store().completedCount() == orders.size());
-    // One worker and four ahead of it: claims wait for two free slots while more than one waits.
-    long single = claimSizes.stream().filter(size -> size == 1).count();
-    assertThat(single).as("claims of one order, in %s", claimSizes).isLessThanOrEqualTo(2);
+    awaitAllCompleted(engine, orders);
+    assertClaimedInBatches(claimSizes);
   }
 
   @Test
@@ -730,26 +713,44 @@ class OrderEngineTest {
             return claimed;
           }
         };
-    List<NewOrder> orders = new ArrayList<>();
-    for (int i = 0; i < 200; i++) {
-      orders.add(anOrder().build());
-    }
+    List<NewOrder> orders = newOrders(200);
     store.createAll(orders, clock.instant());
-    OrderEngine engine =
-        track(
-            OrderEngine.builder(watched, order -> {})
-                .clock(clock)
-                .workers(1)
-                .pollInterval(Duration.ofHours(1))
-                .build());
+    OrderEngine engine = oneWorkerWithoutTimedPolls(watched);
 
     engine.start();
 
     // Only the poll at start is timed: the rest of the backlog is claimed as workers free slots.
+    awaitAllCompleted(engine, orders);
+    assertClaimedInBatches(claimSizes);
+  }
+
+  /** One worker, and no timed poll after the one at start. */
+  private OrderEngine oneWorkerWithoutTimedPolls(OrderStore on) {
+    return track(
+        OrderEngine.builder(on, order -> {})
+            .clock(clock)
+            .workers(1)
+            .pollInterval(Duration.ofHours(1))
+            .build());
+  }
+
+  private static List<NewOrder> newOrders(int count) {
+    List<NewOrder> orders = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      orders.add(anOrder().build());
+    }
+    return orders;
+  }
+
+  private static void awaitAllCompleted(OrderEngine engine, List<NewOrder> orders) {
     Await.until(
         "every order completes",
         WAIT,
         () -> engine.metrics().store().completedCount() == orders.size());
+  }
+
+  /** One worker and four ahead of it: claims wait for two free slots while more than one waits. */
+  private static void assertClaimedInBatches(List<Integer> claimSizes) {
     long single = claimSizes.stream().filter(size -> size == 1).count();
     assertThat(single).as("claims of one order, in %s", claimSizes).isLessThanOrEqualTo(2);
   }
