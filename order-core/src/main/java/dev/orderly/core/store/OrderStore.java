@@ -67,7 +67,9 @@ public interface OrderStore {
   /**
    * Claims up to {@code limit} Pending orders due at {@code now}, the earliest due first: each
    * becomes Processing under {@code owner} with its attempt count raised by one and a lease until
-   * {@code now + leaseDuration}. No order is ever claimed by two callers at once.
+   * {@code now + leaseDuration}. No order is ever claimed by two callers at once. A store may go on
+   * from where its last claim ended and see an order that became due before that point a little
+   * later (PostgreSQL: by the next claim that comes back short, or within a second of {@code now}).
    */
   List<ClaimedOrder> claimDue(String owner, int limit, Instant now, Duration leaseDuration);
 
