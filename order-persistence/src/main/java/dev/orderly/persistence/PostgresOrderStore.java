@@ -76,10 +76,13 @@ public final class PostgresOrderStore implements OrderStore, AutoCloseable {
   private static final String COLUMNS =
       "order_id, user_id, item_ids, total_amount, status, attempts, created_at, updated_at,"
           + " started_at, completed_at, next_attempt_at, last_error, processed_by";
+
+  /** The claim index's order, short of the order id, which the database sorts by its collation. */
+  private static final Comparator<Due> DUE_KEY =
+      Comparator.comparing(Due::dueAt).thenComparing(due -> due.order().createdAt());
+
   private static final Comparator<Due> EARLIEST_DUE_FIRST =
-      Comparator.comparing(Due::dueAt)
-          .thenComparing(due -> due.order().createdAt())
-          .thenComparing(due -> due.order().orderId());
+      DUE_KEY.thenComparing(due -> due.order().orderId());
 
   private final Jdbc jdbc;
   private final HikariDataSource ownedPool;
@@ -120,9 +123,6 @@ public final class PostgresOrderStore implements OrderStore, AutoCloseable {
 
   /** The longest a claim cursor is followed before the head of the queue is scanned again. */
   static final Duration HEAD_SCAN_INTERVAL = Duration.ofSeconds(1);
-
-  private static final Comparator<Due> DUE_KEY =
-      Comparator.comparing(Due::dueAt).thenComparing(due -> due.order().createdAt());
 
   /** Where the next claim of due orders may start; null for the head of the queue. */
   private volatile ClaimCursor claimCursor;
@@ -752,27 +752,20 @@ public final class PostgresOrderStore implements OrderStore, AutoCloseable {
               + " as u(order_id, user_id, items, total, at_us)) t"
               + " on conflict (order_id) do nothing returning order_id";
       findAll = "select " + COLUMNS + " from " + orders + " where order_id = any(?)";
-      claimDue =
+      // From the head of the queue, or from where the last claim ended (see ClaimCursor).
+      String claimDueWhere =
           "with picked as (select order_id, next_attempt_at as due_at from "
               + orders
-              + " where status = 'Pending' and next_attempt_at <= ?"
-              + " order by next_attempt_at, created_at, order_id limit ?"
+              + " where status = 'Pending' and next_attempt_at <= ?";
+      String claimDueRest =
+          " order by next_attempt_at, created_at, order_id limit ?"
               + " for update skip locked)"
               + " update "
               + orders
               + " o"
               + claimSet;
-      claimDueFrom =
-          "with picked as (select order_id, next_attempt_at as due_at from "
-              + orders
-              + " where status = 'Pending' and next_attempt_at <= ?"
-              + " and (next_attempt_at, created_at) >= (?, ?)"
-              + " order by next_attempt_at, created_at, order_id limit ?"
-              + " for update skip locked)"
-              + " update "
-              + orders
-              + " o"
-              + claimSet;
+      claimDue = claimDueWhere + claimDueRest;
+      claimDueFrom = claimDueWhere + " and (next_attempt_at, created_at) >= (?, ?)" + claimDueRest;
       claimByIds =
           "with picked as (select order_id, next_attempt_at as due_at from "
               + orders
