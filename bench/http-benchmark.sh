@@ -54,7 +54,8 @@ start_server() { # log file, options...
 stop_server() {
   kill -TERM "$SERVER_PID"; wait "$SERVER_PID" || true; SERVER_PID=""
 }
-ready_ms() { sed -n 's/.*ready in \([0-9]*\) ms.*/\1/p' "$1" | head -1; }
+# "ready in N ms (JVM running for M ms)": both, as "N/M".
+ready_ms() { sed -n 's/.*ready in \([0-9]*\) ms (JVM running for \([0-9]*\) ms).*/\1\/\2/p' "$1" | head -1; }
 
 echo "==> building"
 # install, not package: the steps below build order-server alone against the local repository.
@@ -215,6 +216,6 @@ create_latency_ms_at_half_peak ($HALF/s): p50 $HALF_P50, p99 $HALF_P99 (pgbench 
 pickup_latency_ms_idle: p50/p99 $PICKUP
 sustained_${SUSTAINED_RATE}_per_s_for_60s: e2e $SUSTAINED_E2E/s, completed exactly once: $SUSTAINED_OK
 metrics_latency_ms_with_${STORED}_orders: p50/p99 $METRICS
-ready_ms: in memory $READY_MEMORY, embedded first start $READY_EMBEDDED, embedded restart $READY_RESTART
+ready_ms (from start / JVM running for): in memory $READY_MEMORY, embedded first start $READY_EMBEDDED, embedded restart $READY_RESTART
 --- end ---
 REPORT

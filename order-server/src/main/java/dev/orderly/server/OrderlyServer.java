@@ -14,6 +14,7 @@ import dev.orderly.persistence.Migrations;
 import dev.orderly.persistence.PostgresOrderStore;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -141,12 +142,15 @@ public final class OrderlyServer implements AutoCloseable {
       listen(config, http);
       URI uri = uri(config.host(), http.getListeners().iterator().next().getPort());
       LOG.info(
-          "Orderly {} listening on {} with {} workers; store: {}; ready in {} ms",
+          "Orderly {} listening on {} with {} workers; store: {}; ready in {} ms (JVM running for"
+              + " {} ms)",
           version(),
           uri,
           config.workers(),
           config.storeDescription(),
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+          // The launch itself (the JVM, logging, the options) comes before start(): say it too.
+          ManagementFactory.getRuntimeMXBean().getUptime());
       return new OrderlyServer(config, open, metrics, engine, http, uri);
     } catch (RuntimeException | Error e) {
       closeAll(opened, e);

@@ -232,18 +232,18 @@ class ServerJarIT {
       var attributes = jarFile.getManifest().getMainAttributes();
       assertThat(attributes.getValue("Main-Class")).isEqualTo(Main.class.getName());
       assertThat(attributes.getValue("Automatic-Module-Name")).isEqualTo("dev.orderly.server");
-      assertThat(jarFile.getEntry("logback.xml")).isNotNull();
+      assertThat(entry(jarFile, "META-INF/services/ch.qos.logback.classic.spi.Configurator"))
+          .contains(LogConfigurator.class.getName());
       assertThat(jarFile.getEntry("module-info.class")).isNull();
       assertThat(jarFile.stream().map(e -> e.getName()).filter(n -> n.endsWith(".SF"))).isEmpty();
-      String finder =
-          new String(
-              jarFile
-                  .getInputStream(
-                      jarFile.getEntry("META-INF/services/java.lang.System$LoggerFinder"))
-                  .readAllBytes(),
-              StandardCharsets.UTF_8);
-      assertThat(finder).contains("org.slf4j.jdk.platform.logging.SLF4JSystemLoggerFinder");
+      assertThat(entry(jarFile, "META-INF/services/java.lang.System$LoggerFinder"))
+          .contains("org.slf4j.jdk.platform.logging.SLF4JSystemLoggerFinder");
     }
     assertThat(Files.size(jar())).isPositive();
+  }
+
+  private static String entry(java.util.jar.JarFile jarFile, String name) throws IOException {
+    return new String(
+        jarFile.getInputStream(jarFile.getEntry(name)).readAllBytes(), StandardCharsets.UTF_8);
   }
 }
