@@ -8,7 +8,8 @@
 #   5. pickup latency (created -> started) on an idle server;
 #   6. creation and processing together at a sustained rate for a minute;
 #   7. GET /metrics latency with 1,000,000 orders stored;
-#   8. time to ready: in memory, and on the embedded default: first start, then a restart.
+#   8. time to ready: in memory, and on the embedded default: first start, then a restart; the
+#      same two with a class-data-sharing archive.
 # A benchmark, not a test. Needs pgbench, psql and python3 (to read JSON).
 #
 # Usage: bench/http-benchmark.sh [orders] [connections] [sustained-rate]
@@ -202,6 +203,18 @@ READY_EMBEDDED=$(ready_ms "$WORK/embedded.log"); stop_server
 # A restart on the same folder: no initdb, the schema already current.
 start_server "$WORK/restart.log" --data-dir "$WORK/data"
 READY_RESTART=$(ready_ms "$WORK/restart.log"); stop_server
+# The same two with a class-data-sharing archive (docs/operations.md), written by a training run
+# (a first start of its own) when that server stops.
+SERVER_JVM_PLAIN=$SERVER_JVM
+SERVER_JVM="$SERVER_JVM_PLAIN -XX:ArchiveClassesAtExit=$WORK/orderly.jsa"
+start_server "$WORK/training.log" --data-dir "$WORK/training"; stop_server
+SERVER_JVM="$SERVER_JVM_PLAIN -XX:SharedArchiveFile=$WORK/orderly.jsa"
+sync
+start_server "$WORK/cds-embedded.log" --data-dir "$WORK/cds-data"
+READY_CDS_EMBEDDED=$(ready_ms "$WORK/cds-embedded.log"); stop_server
+start_server "$WORK/cds-restart.log" --data-dir "$WORK/cds-data"
+READY_CDS_RESTART=$(ready_ms "$WORK/cds-restart.log"); stop_server
+SERVER_JVM=$SERVER_JVM_PLAIN
 
 cat <<REPORT
 --- orderly http benchmark ---
@@ -217,5 +230,6 @@ pickup_latency_ms_idle: p50/p99 $PICKUP
 sustained_${SUSTAINED_RATE}_per_s_for_60s: e2e $SUSTAINED_E2E/s, completed exactly once: $SUSTAINED_OK
 metrics_latency_ms_with_${STORED}_orders: p50/p99 $METRICS
 ready_ms (from start / JVM running for): in memory $READY_MEMORY, embedded first start $READY_EMBEDDED, embedded restart $READY_RESTART
+ready_ms_with_a_cds_archive: embedded first start $READY_CDS_EMBEDDED, embedded restart $READY_CDS_RESTART
 --- end ---
 REPORT
