@@ -29,7 +29,8 @@ public final class Migrations {
   private Migrations() {}
 
   /**
-   * Applies every pending migration.
+   * Applies every pending migration. A schema that is already current is recognised from its
+   * history table alone, without starting Flyway.
    *
    * @param schema the schema to keep Orderly's tables in, created when missing; {@code null} for
    *     the connection's default schema
