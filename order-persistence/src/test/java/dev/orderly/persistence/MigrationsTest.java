@@ -12,8 +12,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.flywaydb.core.api.FlywayException;
@@ -126,13 +128,13 @@ class MigrationsTest {
     return versions;
   }
 
-  private static java.util.Set<String> versionsOfTheFiles() throws IOException {
+  private static Set<String> versionsOfTheFiles() throws IOException {
     try (Stream<Path> files = Files.list(FOLDER)) {
       return files
           .map(file -> VERSIONED.matcher(file.getFileName().toString()))
           .filter(Matcher::matches)
           .map(matcher -> matcher.group(1))
-          .collect(java.util.stream.Collectors.toSet());
+          .collect(Collectors.toSet());
     }
   }
 }

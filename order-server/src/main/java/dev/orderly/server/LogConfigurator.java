@@ -53,8 +53,7 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
     if (variables.apply(CONFIGURATION_FILE) != null) {
       return ExecutionStatus.INVOKE_NEXT_IF_ANY;
     }
-    // Grizzly and Jersey log through java.util.logging, bridged to SLF4J: keep JUL's levels in
-    // step.
+    // Grizzly and Jersey log through java.util.logging, bridged to SLF4J: keep JUL in step.
     LevelChangePropagator propagator = new LevelChangePropagator();
     propagator.setContext(context);
     propagator.setResetJUL(true);
