@@ -45,7 +45,7 @@
       if (response.status !== 401) {
         return response;
       }
-      if (attempt === 3 || !unauthorized(token)) {
+      if (!unauthorized(token) || attempt === 3) {
         throw new TokenNeeded(path + " needs the API token");
       }
     }
