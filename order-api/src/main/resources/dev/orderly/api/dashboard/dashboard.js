@@ -17,36 +17,90 @@
   let lastFailedCount = -1;
   let lastFailedFetch = 0;
 
-  // With --api-token, every API call needs the token: asked once, kept for this tab only.
+  // With --api-token, every API call needs the token. After a 401 the page stops polling and asks
+  // once; a token the server accepts is kept for this tab (sessionStorage) and never asked for
+  // again. A refused token is dropped and the page says so, asking again only when the user clicks
+  // "Enter the API token": one prompt per answer the user gives, however many requests got a 401
+  // (a poll sends two at once).
   const TOKEN_KEY = "orderly-api-token";
+  let askedOnLoad = false; // the one prompt the page opens by itself
+  let locked = false; // a 401 stopped polling until the user gives a token
 
-  function withToken(headers) {
-    const token = sessionStorage.getItem(TOKEN_KEY);
-    if (token) {
-      headers.Authorization = "Bearer " + token;
-    }
-    return headers;
+  class TokenNeeded extends Error {}
+
+  function storedToken() {
+    return sessionStorage.getItem(TOKEN_KEY);
   }
 
-  function askForToken(response) {
-    if (response.status !== 401) {
+  // Sends one request with the stored token; after a 401, sends it again only when a token other
+  // than the refused one is now stored (another request's prompt got it, or this one's did).
+  async function call(path, init) {
+    for (let attempt = 1; ; attempt++) {
+      const token = storedToken();
+      const headers = Object.assign({ Accept: "application/json" }, init.headers);
+      if (token) {
+        headers.Authorization = "Bearer " + token;
+      }
+      const response = await fetch(path, Object.assign({}, init, { headers }));
+      if (response.status !== 401) {
+        return response;
+      }
+      if (!unauthorized(token) || attempt === 3) {
+        throw new TokenNeeded(path + " needs the API token");
+      }
+    }
+  }
+
+  // Handles a 401 of a request sent with token `used` (null for none); true when a new token is
+  // stored and the request should be sent again.
+  function unauthorized(used) {
+    const current = storedToken();
+    if (current && current !== used) {
+      return true;
+    }
+    if (current) {
+      sessionStorage.removeItem(TOKEN_KEY);
+    }
+    lock(
+      used
+        ? "The server refused this API token. Enter the right one to go on."
+        : "This server requires its API token (the --api-token it was started with)."
+    );
+    if (used || askedOnLoad) {
       return false;
     }
-    const token = window.prompt("This server requires its API token:");
+    askedOnLoad = true;
+    return askForToken();
+  }
+
+  function askForToken() {
+    const answer = window.prompt("This server requires its API token:");
+    const token = answer ? answer.trim() : "";
     if (!token) {
       return false;
     }
-    sessionStorage.setItem(TOKEN_KEY, token.trim());
+    sessionStorage.setItem(TOKEN_KEY, token);
+    unlock();
     return true;
   }
 
+  function lock(message) {
+    locked = true;
+    clearInterval(timer);
+    timer = null;
+    $("auth-message").textContent = message;
+    $("auth").hidden = false;
+    setConnection("locked", "API token needed");
+  }
+
+  function unlock() {
+    locked = false;
+    $("auth").hidden = true;
+    schedule();
+  }
+
   async function getJson(path) {
-    const request = () =>
-      fetch(path, { headers: withToken({ Accept: "application/json" }), cache: "no-store" });
-    let response = await request();
-    if (askForToken(response)) {
-      response = await request();
-    }
+    const response = await call(path, { cache: "no-store" });
     if (!response.ok) {
       throw new Error(path + " answered " + response.status);
     }
@@ -54,12 +108,20 @@
   }
 
   async function post(path, body) {
-    const init = { method: "POST", headers: withToken({ Accept: "application/json" }) };
+    const init = { method: "POST", headers: {} };
     if (body !== undefined) {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);
     }
-    const response = await fetch(path, init);
+    let response;
+    try {
+      response = await call(path, init);
+    } catch (error) {
+      if (error instanceof TokenNeeded) {
+        throw new Error("This server requires its API token.");
+      }
+      throw error;
+    }
     const answer = await response.json().catch(() => ({}));
     if (!response.ok) {
       throw new Error(answer.detail || path + " answered " + response.status);
@@ -151,10 +213,38 @@
     return button;
   }
 
+  // Ids compared as people read them: numeric runs as numbers, so e9 < e10 < e89 < e99.
+  const NATURAL = new Intl.Collator("en", { numeric: true });
+
+  function byIdNaturally(a, b) {
+    const natural = NATURAL.compare(a.order_id, b.order_id);
+    if (natural !== 0) {
+      return natural;
+    }
+    return a.order_id < b.order_id ? -1 : a.order_id > b.order_id ? 1 : 0;
+  }
+
+  // The API lists newest first, orders created at the same instant (a batch) by id compared as
+  // text, both descending: a total order that paging by cursor needs and an index serves. For
+  // reading, each run of orders with the same creation time is shown by id in natural order,
+  // still descending (e99, e89, e10, e9), so that a batch of numbered ids reads like the rest.
+  function newestFirstNaturally(orders) {
+    const sorted = [];
+    for (let start = 0; start < orders.length; ) {
+      let end = start + 1;
+      while (end < orders.length && orders[end].created_at === orders[start].created_at) {
+        end++;
+      }
+      sorted.push(...orders.slice(start, end).sort((a, b) => byIdNaturally(b, a)));
+      start = end;
+    }
+    return sorted;
+  }
+
   function showOrders(page) {
     const body = $("orders");
     const rows = document.createDocumentFragment();
-    for (const order of page.orders) {
+    for (const order of newestFirstNaturally(page.orders)) {
       const row = document.createElement("tr");
       row.dataset.orderId = order.order_id;
       cell(row, order.order_id);
@@ -177,7 +267,7 @@
   function showFailed(page) {
     const body = $("failed");
     const rows = document.createDocumentFragment();
-    for (const order of page.orders) {
+    for (const order of newestFirstNaturally(page.orders)) {
       const row = document.createElement("tr");
       row.dataset.orderId = order.order_id;
       cell(row, order.order_id);
@@ -216,7 +306,9 @@
       }
       setConnection("live", "live");
     } catch (error) {
-      setConnection("error", "cannot reach the server");
+      if (!(error instanceof TokenNeeded)) {
+        setConnection("error", "cannot reach the server");
+      }
     } finally {
       polling = false;
     }
@@ -225,6 +317,9 @@
   function schedule() {
     clearInterval(timer);
     timer = null;
+    if (locked) {
+      return; // until the user gives a token
+    }
     if (document.hidden) {
       setConnection("paused", "paused");
       return;
@@ -388,6 +483,7 @@
     $("orders").addEventListener("click", onAction);
     $("failed").addEventListener("click", onAction);
     $("create-form").addEventListener("submit", onCreate);
+    $("auth-button").addEventListener("click", askForToken);
     $("status-filter").addEventListener("change", poll);
     document.addEventListener("visibilitychange", schedule);
     window.addEventListener("resize", drawCharts);
