@@ -67,9 +67,10 @@ public final class OrderlyApplication extends ResourceConfig {
     ExceptionMappers.all().forEach(this::register);
 
     // The resources need the client, so they are built here. Registered as instances, Jersey 3.1
-    // logs "does not implement any provider interfaces ... will be ignored" for each on every
-    // start (Jersey issue 3700): it checks instances against resource classes only. Registering
-    // the classes, with the instances bound to them, serves the same objects without the warning.
+    // logs "does not implement any provider interfaces ... will be ignored" for each on every start
+    // (https://github.com/eclipse-ee4j/jersey/issues/3700): it checks instances against resource
+    // classes only. Registering the classes, with the instances bound to them, serves the same
+    // objects without the warning.
     List<Object> resources =
         List.of(
             new OrderResource(client),
