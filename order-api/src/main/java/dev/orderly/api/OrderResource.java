@@ -147,66 +147,100 @@ public final class OrderResource {
     };
   }
 
-  /** Lists orders newest first, a page at a time. */
+  /**
+   * Lists orders newest first, a page at a time. Every invalid parameter is named in one answer, as
+   * every invalid field of a body is.
+   */
   @GET
   public OrderPageView list(
       @QueryParam("status") String status,
       @QueryParam("user_id") String userId,
       @QueryParam("limit") String limit,
       @QueryParam("cursor") String cursor) {
-    OrderQuery query = OrderQuery.all().withLimit(limit(limit));
+    List<FieldError> errors = new ArrayList<>();
+    OrderQuery query = OrderQuery.all();
     if (status != null) {
-      query = query.withStatus(parseStatus(status));
+      OrderStatus parsed = parseStatus(status, errors);
+      if (parsed != null) {
+        query = query.withStatus(parsed);
+      }
     }
     if (userId != null) {
       if (userId.isBlank()
           || userId.length() > NewOrder.MAX_ID_LENGTH
           || OrderRequests.hasUnsafeCharacters(userId)) {
-        throw new InvalidRequestException(
-            "user_id",
-            "must be 1 to "
-                + NewOrder.MAX_ID_LENGTH
-                + " non-blank characters, without control characters");
+        errors.add(
+            new FieldError(
+                "user_id",
+                "must be 1 to "
+                    + NewOrder.MAX_ID_LENGTH
+                    + " non-blank characters, without control characters"));
+      } else {
+        query = query.withUserId(userId);
       }
-      query = query.withUserId(userId);
+    }
+    Integer pageSize = limit(limit, errors);
+    if (pageSize != null) {
+      query = query.withLimit(pageSize);
     }
     if (cursor != null) {
-      query = query.after(cursor(cursor));
+      OrderCursor position = cursor(cursor, errors);
+      if (position != null) {
+        query = query.after(position);
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidRequestException(describe(errors), errors);
     }
     return OrderPageView.of(client.list(query));
   }
 
-  private static int limit(String text) {
+  /** The detail of a query problem: {@code invalid limit: must be ...; invalid status: ...}. */
+  private static String describe(List<FieldError> errors) {
+    StringBuilder text = new StringBuilder();
+    for (FieldError error : errors) {
+      if (text.length() > 0) {
+        text.append("; ");
+      }
+      text.append("invalid ").append(error.field()).append(": ").append(error.message());
+    }
+    return text.toString();
+  }
+
+  private static Integer limit(String text, List<FieldError> errors) {
     if (text == null) {
       return OrderQuery.DEFAULT_LIMIT;
     }
     String rule = "must be an integer from 1 to " + OrderQuery.MAX_LIMIT;
-    int limit;
     try {
-      limit = Integer.parseInt(text.trim());
+      int limit = Integer.parseInt(text.trim());
+      if (limit >= 1 && limit <= OrderQuery.MAX_LIMIT) {
+        return limit;
+      }
     } catch (NumberFormatException e) {
-      throw new InvalidRequestException("limit", rule);
+      // reported below with the range
     }
-    if (limit < 1 || limit > OrderQuery.MAX_LIMIT) {
-      throw new InvalidRequestException("limit", rule);
-    }
-    return limit;
+    errors.add(new FieldError("limit", rule));
+    return null;
   }
 
-  private static OrderStatus parseStatus(String text) {
+  private static OrderStatus parseStatus(String text, List<FieldError> errors) {
     try {
       return OrderStatus.fromLabel(text);
     } catch (IllegalArgumentException e) {
-      throw new InvalidRequestException(
-          "status", "must be one of Pending, Processing, Completed, Failed, Cancelled");
+      errors.add(
+          new FieldError(
+              "status", "must be one of Pending, Processing, Completed, Failed, Cancelled"));
+      return null;
     }
   }
 
-  private static OrderCursor cursor(String text) {
+  private static OrderCursor cursor(String text, List<FieldError> errors) {
     try {
       return OrderCursor.decode(text);
     } catch (IllegalArgumentException e) {
-      throw new InvalidRequestException("cursor", "is not a cursor this server gave out");
+      errors.add(new FieldError("cursor", "is not a cursor this server gave out"));
+      return null;
     }
   }
 

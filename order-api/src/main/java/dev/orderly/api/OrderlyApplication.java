@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.glassfish.jersey.internal.inject.AbstractBinder;
 import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
 import org.glassfish.jersey.server.ServerProperties;
@@ -65,14 +66,20 @@ public final class OrderlyApplication extends ResourceConfig {
     register(new BodySizeLimitFilter());
     ExceptionMappers.all().forEach(this::register);
 
-    // Resources are registered as instances (they need the client). Jersey then logs a spurious
-    // "does not implement any provider interfaces" warning per resource (Jersey issue 3700);
-    // binding them through HK2 instead fails outright without an injectable constructor.
-    register(new OrderResource(client));
-    register(new MetricsResource(client, nodeMetrics, prometheusScrape));
-    register(new HealthResource(client, engineRunning));
-    register(new OpenApiResource());
-    register(new DashboardResource());
+    // The resources need the client, so they are built here. Registered as instances, Jersey 3.1
+    // logs "does not implement any provider interfaces ... will be ignored" for each on every start
+    // (https://github.com/eclipse-ee4j/jersey/issues/3700): it checks instances against resource
+    // classes only. Registering the classes, with the instances bound to them, serves the same
+    // objects without the warning.
+    List<Object> resources =
+        List.of(
+            new OrderResource(client),
+            new MetricsResource(client, nodeMetrics, prometheusScrape),
+            new HealthResource(client, engineRunning),
+            new OpenApiResource(),
+            new DashboardResource());
+    register(new ResourceInstances(resources));
+    resources.forEach(resource -> register(resource.getClass()));
 
     property(ServerProperties.WADL_FEATURE_DISABLE, true);
     // Location: /orders/11, as the seed answered, not resolved against the request's host.
@@ -109,5 +116,22 @@ public final class OrderlyApplication extends ResourceConfig {
       register(new CorsFilter(origins), Priorities.AUTHENTICATION - 100);
     }
     return this;
+  }
+
+  /** Binds each resource object to its class, so that Jersey serves it rather than a new one. */
+  private static final class ResourceInstances extends AbstractBinder {
+    private final List<Object> resources;
+
+    ResourceInstances(List<Object> resources) {
+      this.resources = resources;
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    protected void configure() {
+      for (Object resource : resources) {
+        bind(resource).to((Class) resource.getClass());
+      }
+    }
   }
 }

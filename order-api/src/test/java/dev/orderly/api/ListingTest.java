@@ -108,6 +108,24 @@ class ListingTest {
         .containsExactly("user_id");
   }
 
+  @Test
+  void everyBadParameterIsNamedInOneAnswer() {
+    JsonNode problem =
+        assertProblem(
+            api.http.get("/orders?status=Bogus&user_id=%20&limit=0&cursor=nonsense"), 400);
+
+    assertThat(fields(problem)).containsExactly("status", "user_id", "limit", "cursor");
+    assertThat(problem.path("detail").asText())
+        .contains("invalid status", "invalid user_id", "invalid limit", "invalid cursor");
+  }
+
+  @Test
+  void aGoodParameterBesideABadOneIsNotNamed() {
+    JsonNode problem = assertProblem(api.http.get("/orders?status=Bogus&limit=5"), 400);
+
+    assertThat(fields(problem)).containsExactly("status");
+  }
+
   private static String encode(String text) {
     return URLEncoder.encode(text, StandardCharsets.UTF_8);
   }

@@ -20,6 +20,7 @@ import dev.orderly.core.store.OrderStore;
 import dev.orderly.core.store.Subscription;
 import dev.orderly.core.testing.Await;
 import dev.orderly.core.testing.ForwardingOrderStore;
+import dev.orderly.core.testing.LoggedWarnings;
 import dev.orderly.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -511,8 +512,11 @@ class OrderEngineTest {
     NewOrder order = anOrder().build();
     engine.submit(order);
 
-    engine.runOnce();
+    try (LoggedWarnings warnings = LoggedWarnings.of("dev.orderly.core.internal.Listeners")) {
+      engine.runOnce();
 
+      assertThat(warnings.messages()).singleElement().asString().contains("listener", "failed");
+    }
     assertThat(stored(order).status()).isEqualTo(OrderStatus.COMPLETED);
   }
 
@@ -576,17 +580,23 @@ class OrderEngineTest {
     engine.submit(order);
     assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
 
-    clock.advance(LEASE);
-    store.reclaimExpired(clock.instant(), 5);
-    // The order is due again, and this engine has room to claim it while the stale run goes on.
-    Await.until(
-        "the order is claimed again",
-        Duration.ofSeconds(10),
-        () -> store.find(order.orderId()).orElseThrow().attempts() == 2);
+    // The stale run's lease is reported lost (by this renewal, or by the engine's own in between).
+    try (LoggedWarnings lostLease = LoggedWarnings.of("dev.orderly.core.internal.Dispatcher")) {
+      clock.advance(LEASE);
+      store.reclaimExpired(clock.instant(), 5);
+      // The order is due again, and this engine has room to claim it while the stale run goes on.
+      Await.until(
+          "the order is claimed again",
+          Duration.ofSeconds(10),
+          () -> store.find(order.orderId()).orElseThrow().attempts() == 2);
 
-    // Two runs are in flight, but only the second attempt's lease is current.
-    assertThat(engine.metrics().node().inFlight()).isEqualTo(2);
-    assertThat(engine.renewLeases()).isEqualTo(1);
+      // Two runs are in flight, but only the second attempt's lease is current.
+      assertThat(engine.metrics().node().inFlight()).isEqualTo(2);
+      assertThat(engine.renewLeases()).isEqualTo(1);
+      assertThat(lostLease.messages())
+          .isNotEmpty()
+          .allSatisfy(message -> assertThat(message).contains("lease lost"));
+    }
     finish.countDown();
     Await.until(
         "the second attempt completes",

@@ -83,19 +83,23 @@ class CrashRecoveryTest {
   private Process startChild() throws Exception {
     TestDatabase.Server server = TestDatabase.server();
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process child =
-        new ProcessBuilder(
-                java.toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                CrashingNode.class.getName(),
-                server.url(),
-                server.user(),
-                server.password(),
-                database.schema(),
-                Long.toString(LEASE.toMillis()))
-            .redirectErrorStream(true)
-            .start();
+    List<String> command = new ArrayList<>(List.of(java.toString()));
+    String logging = System.getProperty("java.util.logging.config.file");
+    if (logging != null) {
+      // The child logs as this JVM does (warnings only, see logging.properties).
+      command.add("-Djava.util.logging.config.file=" + logging);
+    }
+    command.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            CrashingNode.class.getName(),
+            server.url(),
+            server.user(),
+            server.password(),
+            database.schema(),
+            Long.toString(LEASE.toMillis())));
+    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
     BufferedReader output =
         new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
     // Drain the child's output on a thread of its own so it never blocks on a full pipe.

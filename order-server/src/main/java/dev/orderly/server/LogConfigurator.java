@@ -36,9 +36,7 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
           "io.zonky.test.db.postgres", Level.WARN,
           "org.glassfish", Level.WARN,
           // Grizzly warns on every graceful shutdown; the server logs its own line instead.
-          "org.glassfish.grizzly.nio.GracefulShutdownRunner", Level.ERROR,
-          // A false alarm for resources registered as instances, which order-api does on purpose.
-          "org.glassfish.jersey.internal.inject.Providers", Level.ERROR);
+          "org.glassfish.grizzly.nio.GracefulShutdownRunner", Level.ERROR);
 
   private static final String CONFIGURATION_FILE = "logback.configurationFile";
   private static final String LEVEL_VARIABLE = "ORDERLY_LOG_LEVEL";

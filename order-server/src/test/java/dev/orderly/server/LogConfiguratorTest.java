@@ -64,7 +64,7 @@ class LogConfiguratorTest {
     joran.setContext(fromFile);
     joran.doConfigure(DOCUMENTED.toFile());
 
-    assertThat(levels(fromFile)).isEqualTo(levels(inCode)).hasSize(8);
+    assertThat(levels(fromFile)).isEqualTo(levels(inCode)).hasSize(7);
     assertThat(pattern(fromFile)).isEqualTo(pattern(inCode));
   }
 

@@ -33,6 +33,9 @@ class ServerReadmeTest {
   private static final Path README = Path.of("..", "README.md");
   private static final String START = "<!-- server-curl:start -->";
   private static final String END = "<!-- server-curl:end -->";
+  private static final Path API_DOCS = Path.of("..", "docs", "api.md");
+  private static final String BATCH_START = "<!-- batch-example:start -->";
+  private static final String BATCH_END = "<!-- batch-example:end -->";
   private static final String README_BASE = "http://localhost:8080";
   private static final Duration DEADLINE = Duration.ofSeconds(20);
   private static final Set<String> TIMES = Set.of("created_at", "updated_at");
@@ -67,19 +70,7 @@ class ServerReadmeTest {
   void theReadmesCurlCallsGetTheAnswersItShows() throws IOException {
     List<Call> calls = calls(Files.readString(README, StandardCharsets.UTF_8));
     assertThat(calls).as("the README's curl calls").hasSize(4);
-    server =
-        OrderlyServer.start(
-            ServerConfig.parse(
-                List.of(
-                    "--in-memory",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    "0",
-                    "--processing-delay",
-                    "100ms"),
-                Map.of()));
-    TestHttp http = new TestHttp(server.uri());
+    TestHttp http = startServer("100ms");
 
     for (Call call : calls) {
       assertThat(call.url()).startsWith(README_BASE);
@@ -93,6 +84,44 @@ class ServerReadmeTest {
         awaitAnswer(http, path, shown);
       }
     }
+  }
+
+  /** docs/api.md's batch example runs on a fresh server as shown, with nothing created before. */
+  @Test
+  void theBatchExampleOfTheApiDocsGetsTheAnswerItShows() throws IOException {
+    List<Call> calls =
+        calls(Files.readString(API_DOCS, StandardCharsets.UTF_8), BATCH_START, BATCH_END);
+    assertThat(calls).as("the batch example's curl calls").hasSize(1);
+    Call batch = calls.get(0);
+    assertThat(batch.method()).isEqualTo("POST");
+    assertThat(batch.url()).isEqualTo(README_BASE + "/orders/batch");
+    TestHttp http = startServer("2s");
+
+    Answer answer = http.post("/orders/batch", batch.body());
+
+    assertThat(answer.status()).as("POST /orders/batch: %s", answer).isEqualTo(200);
+    assertThat(differences(TestHttp.parse(batch.shownAnswer()), answer.json())).isEmpty();
+
+    // The docs say what the same batch answers when sent again.
+    JsonNode again = http.post("/orders/batch", batch.body()).json();
+    assertThat(again.path("created").asInt()).isZero();
+    assertThat(again.path("duplicate").asInt()).isEqualTo(3);
+  }
+
+  private TestHttp startServer(String processingDelay) {
+    server =
+        OrderlyServer.start(
+            ServerConfig.parse(
+                List.of(
+                    "--in-memory",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    "0",
+                    "--processing-delay",
+                    processingDelay),
+                Map.of()));
+    return new TestHttp(server.uri());
   }
 
   @Test
@@ -212,10 +241,15 @@ class ServerReadmeTest {
 
   /** The README's curl calls, each with the JSON block that follows it. */
   static List<Call> calls(String readme) {
-    int start = readme.indexOf(START);
-    int end = readme.indexOf(END);
-    assertThat(start).as("the README has " + START).isNotNegative();
-    assertThat(end).as("the README has " + END).isGreaterThan(start);
+    return calls(readme, START, END);
+  }
+
+  /** The curl calls between two markers of a document, each with the JSON block that follows it. */
+  static List<Call> calls(String readme, String startMarker, String endMarker) {
+    int start = readme.indexOf(startMarker);
+    int end = readme.indexOf(endMarker);
+    assertThat(start).as("the document has " + startMarker).isNotNegative();
+    assertThat(end).as("the document has " + endMarker).isGreaterThan(start);
     List<String> blocks = new ArrayList<>();
     List<String> kinds = new ArrayList<>();
     Iterator<String> lines = readme.substring(start, end).lines().iterator();

@@ -86,6 +86,8 @@ public record LoadOptions(
         Usage: load [options]
         Creates orders through Orderly's HTTP API, reports create throughput and latency, then
         waits until every order is Completed and checks each one completed exactly once.
+        For throughput runs, start the server with --processing-delay 0: by default it spends
+        2 s on each order, so the wait lasts about orders x 2 s / workers.
 
           --url URL               the server (default http://127.0.0.1:8080)
           --orders N              orders to create (default 10000)

@@ -44,6 +44,16 @@ final class LoadRun {
   private static final int SAMPLE_BODY_CHARS = 300;
   private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(10);
 
+  /**
+   * How long the wait runs before completions are compared with creates: long enough for a server
+   * that keeps pace to have caught up, short enough that a slow one is named long before the
+   * timeout.
+   */
+  static final Duration SLOW_COMPLETION_CHECK_AFTER = Duration.ofSeconds(1);
+
+  /** Orders completing this many times slower than they were created are called out. */
+  static final double SLOW_COMPLETION_FACTOR = 10;
+
   private final LoadOptions options;
   private final PrintStream out;
   private final boolean terminal;
@@ -67,6 +77,8 @@ final class LoadRun {
   private final AtomicLong lastCompletedMicros = new AtomicLong(Long.MIN_VALUE);
   private final Map<String, LongAdder> processedBy = new ConcurrentHashMap<>();
   private Instant createStart;
+  private long createStartNanos;
+  private double createThroughput;
   private Map<String, Object> baseline;
 
   LoadRun(LoadOptions options, PrintStream out, boolean terminal) {
@@ -157,6 +169,7 @@ final class LoadRun {
     NioHttpClient client = client(options.concurrency(), true, createErrors);
     long cpuBefore = processCpuNanos();
     long start = System.nanoTime();
+    createStartNanos = start;
     createStart = Instant.now();
     CreateSource source = new CreateSource(start);
     try (Progress progress =
@@ -179,7 +192,8 @@ final class LoadRun {
     summary.put("creates_refused", refused.sum());
     summary.put("creates_unanswered", unanswered.sum());
     summary.put("create_seconds", seconds(elapsed));
-    summary.put("create_throughput_per_s", round1(accepted / Math.max(1e-9, elapsed / 1e9)));
+    createThroughput = accepted / Math.max(1e-9, elapsed / 1e9);
+    summary.put("create_throughput_per_s", round1(createThroughput));
     putLatency("create_latency", latencies);
     summary.put("create_retries", client.retries());
     summary.put("connections_opened", client.connects());
@@ -320,6 +334,8 @@ final class LoadRun {
     long before = finishedCount(baseline);
     AtomicLong finished = new AtomicLong();
     Map<String, Object> last = baseline;
+    long waitStart = System.nanoTime();
+    boolean slownessChecked = false;
     try (Progress progress =
         Progress.start(
             out,
@@ -346,9 +362,47 @@ final class LoadRun {
             || System.nanoTime() - deadline >= 0) {
           return last;
         }
+        if (!slownessChecked
+            && System.nanoTime() - waitStart >= SLOW_COMPLETION_CHECK_AFTER.toNanos()) {
+          slownessChecked = true;
+          String warning =
+              slowCompletionWarning(
+                  Math.max(0, finished.get()),
+                  System.nanoTime() - createStartNanos,
+                  createThroughput,
+                  deadline - System.nanoTime());
+          if (warning != null) {
+            out.println(warning);
+          }
+        }
         pause(Math.min(options.pollInterval().toNanos(), deadline - System.nanoTime()));
       }
     }
+  }
+
+  /**
+   * The one line saying that orders complete far slower than they were created, as against a server
+   * left at its default processing delay; or null when they keep up.
+   *
+   * @param finished orders finished since the run began
+   * @param sinceCreateStartNanos time since the first create was sent
+   * @param createdPerSecond the create throughput
+   * @param leftNanos time left before the timeout
+   */
+  static String slowCompletionWarning(
+      long finished, long sinceCreateStartNanos, double createdPerSecond, long leftNanos) {
+    double completedPerSecond = finished / Math.max(1e-9, sinceCreateStartNanos / 1e9);
+    if (completedPerSecond * SLOW_COMPLETION_FACTOR >= createdPerSecond) {
+      return null;
+    }
+    return String.format(
+        Locale.ROOT,
+        "load: orders complete at %.1f/s but were created at %.0f/s; for a throughput run, start"
+            + " the server with --processing-delay 0 (by default it spends 2 s on each order)."
+            + " Waiting up to %s more.",
+        completedPerSecond,
+        createdPerSecond,
+        format(Duration.ofSeconds(Math.max(0, leftNanos) / 1_000_000_000L)));
   }
 
   /** Fetches each pending order once; returns those still to be looked at again. */

@@ -157,6 +157,50 @@ class LoadToolTest {
   }
 
   @Test
+  void ordersCompletingFarSlowerThanCreatedAreCalledOutOnceNamingTheProcessingDelay() {
+    server.neverComplete = true;
+
+    int status = run("--timeout", "2s");
+
+    assertThat(status).as(output()).isEqualTo(LoadTool.EXIT_FAILED);
+    assertThat(output().lines().filter(line -> line.contains("--processing-delay 0")))
+        .singleElement()
+        .asString()
+        .startsWith("load: orders complete at 0.0/s but were created at ")
+        .contains("start the server with --processing-delay 0")
+        .contains("Waiting up to ");
+  }
+
+  @Test
+  void ordersThatKeepUpAreNotCalledOut() {
+    server.completeAfterMetricsPolls = 4;
+
+    int status = run();
+
+    assertThat(status).as(output()).isEqualTo(LoadTool.EXIT_OK);
+    assertThat(output()).doesNotContain("--processing-delay");
+  }
+
+  @Test
+  void theWarningComparesCompletionsWithCreates() {
+    long tenSeconds = 10_000_000_000L;
+    // 4 workers at 2 s per order: 2 orders/s against 1,000 creates/s.
+    assertThat(LoadRun.slowCompletionWarning(20, tenSeconds, 1_000, 60_500_000_000L))
+        .isEqualTo(
+            "load: orders complete at 2.0/s but were created at 1000/s; for a throughput run,"
+                + " start the server with --processing-delay 0 (by default it spends 2 s on each"
+                + " order). Waiting up to 60s more.");
+    // Ten times slower is still keeping up well enough; a server can lag its intake a little.
+    assertThat(LoadRun.slowCompletionWarning(1_000, tenSeconds, 1_000, tenSeconds)).isNull();
+    assertThat(LoadRun.slowCompletionWarning(10_000, tenSeconds, 1_000, tenSeconds)).isNull();
+  }
+
+  @Test
+  void helpSaysToStartTheServerWithoutProcessingDelayForThroughput() {
+    assertThat(LoadOptions.usage()).contains("start the server with --processing-delay 0");
+  }
+
+  @Test
   void noWaitOnlyCreates() {
     server.neverComplete = true;
 
