@@ -149,7 +149,7 @@ class OrderEngineTest {
     Order failed = stored(order);
     assertThat(failed.status()).isEqualTo(OrderStatus.FAILED);
     assertThat(failed.attempts()).isEqualTo(4);
-    assertThat(failed.lastError()).isEqualTo("java.lang.IllegalStateException: warehouse down #4");
+    assertThat(failed.lastError()).isEqualTo("warehouse down #4");
     assertThat(failed.completedAt()).isEqualTo(MutableClock.START.plusSeconds(7));
     assertThat(events)
         .containsExactly(
@@ -216,9 +216,55 @@ class OrderEngineTest {
     Order completed = stored(order);
     assertThat(completed.status()).isEqualTo(OrderStatus.COMPLETED);
     assertThat(completed.attempts()).isEqualTo(3);
-    assertThat(completed.lastError()).isEqualTo("java.lang.IllegalStateException: flaky");
+    assertThat(completed.lastError()).isEqualTo("flaky");
     assertThat(completed.queueWait()).contains(Duration.ZERO);
     assertThat(completed.processingTime()).contains(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void theStoredErrorIsTheExceptionsMessageAndNeverItsClass() {
+    List<Exception> failures =
+        List.of(
+            new IllegalStateException("warehouse down"),
+            new RuntimeException(new java.io.IOException("disk full")),
+            new IllegalStateException(),
+            new UnsupportedOperationException(" "));
+    List<String> stored = new ArrayList<>();
+    List<Throwable> heard = new CopyOnWriteArrayList<>();
+    AtomicInteger calls = new AtomicInteger();
+    OrderEngine engine =
+        track(
+            engine(
+                    order -> {
+                      throw failures.get(calls.getAndIncrement());
+                    })
+                .listener(
+                    new OrderListener() {
+                      @Override
+                      public void retryScheduled(Order order, Throwable error) {
+                        heard.add(error);
+                      }
+
+                      @Override
+                      public void failed(Order order, Throwable error) {
+                        heard.add(error);
+                      }
+                    })
+                .build());
+    NewOrder order = anOrder().build();
+    engine.submit(order);
+
+    for (int attempt = 0; attempt < failures.size(); attempt++) {
+      assertThat(engine.runOnce()).isEqualTo(1);
+      stored.add(stored(order).lastError());
+      clock.advance(Duration.ofSeconds(10));
+    }
+
+    assertThat(stored)
+        .containsExactly("warehouse down", "disk full", "processing failed", "processing failed");
+    assertThat(stored).noneMatch(error -> error.contains("Exception") || error.contains("java."));
+    assertThat(stored(order).status()).isEqualTo(OrderStatus.FAILED);
+    assertThat(heard).as("listeners still get the exception itself").isEqualTo(failures);
   }
 
   @Test

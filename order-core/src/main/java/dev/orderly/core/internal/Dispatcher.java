@@ -113,6 +113,9 @@ public final class Dispatcher {
   /** Tells the completer to stop once it has written what came before. */
   private static final Finished STOP_COMPLETING = new Finished(null, null);
 
+  /** The stored error of a failure whose exception has no message. */
+  static final String UNDESCRIBED_FAILURE = "processing failed";
+
   /** Claimed orders that may wait for a worker, per worker: see {@link #claimAhead}. */
   static final int CLAIM_AHEAD_PER_WORKER = 4;
 
@@ -529,7 +532,7 @@ public final class Dispatcher {
       if (store.fail(lease, error, now)) {
         stats.failed();
         listeners.failed(order.failed(error, now), failure);
-        LOG.log(Level.DEBUG, () -> "order " + order.orderId() + ": failed for good: " + error);
+        LOG.log(Level.DEBUG, () -> "order " + order.orderId() + ": failed for good: " + failure);
       } else {
         leaseLost(lease);
       }
@@ -549,17 +552,29 @@ public final class Dispatcher {
                   + ": attempt "
                   + lease.attempt()
                   + " failed, next in "
-                  + delay);
+                  + delay
+                  + ": "
+                  + failure);
     } else {
       leaseLost(lease);
     }
   }
 
-  private static String describe(Throwable failure) {
-    if (failure instanceof PermanentFailureException && failure.getMessage() != null) {
-      return failure.getMessage();
+  /**
+   * The error stored with the order, which clients read as {@code last_error}: the exception's
+   * message, never its class (that goes only to the log). A wrapper whose message is just its
+   * cause's {@code toString()}, as {@code new RuntimeException(cause)} makes it, gives way to its
+   * cause.
+   */
+  static String describe(Throwable failure) {
+    Throwable described = failure;
+    while (described.getCause() != null
+        && described.getCause() != described
+        && String.valueOf(described.getCause()).equals(described.getMessage())) {
+      described = described.getCause();
     }
-    return failure.toString();
+    String message = described.getMessage();
+    return message == null || message.isBlank() ? UNDESCRIBED_FAILURE : message;
   }
 
   private static void leaseLost(Lease lease) {
