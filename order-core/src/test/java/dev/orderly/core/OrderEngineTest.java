@@ -616,6 +616,8 @@ class OrderEngineTest {
                       finish.await();
                     })
                 .workers(1)
+                // Longer than the run lasts, so the engine still claims an order ahead of it.
+                .pollInterval(Duration.ofMinutes(1))
                 .build());
     engine.start();
     NewOrder order = anOrder().build();
@@ -768,6 +770,57 @@ class OrderEngineTest {
     // Only the poll at start is timed: the rest of the backlog is claimed as workers free slots.
     awaitAllCompleted(engine, orders);
     assertClaimedInBatches(claimSizes);
+  }
+
+  @Test
+  void aWorkerOnARunLongerThanAPollIntervalHoldsNoOrdersClaimedAheadOfIt() throws Exception {
+    CountDownLatch longRunStarted = new CountDownLatch(1);
+    CountDownLatch finishLongRun = new CountDownLatch(1);
+    Duration pollInterval = Duration.ofSeconds(5);
+    OrderEngine engine =
+        track(
+            engine(
+                    order -> {
+                      if (order.orderId().value().equals("long")) {
+                        longRunStarted.countDown();
+                        finishLongRun.await();
+                      }
+                    })
+                .workers(1)
+                .pollInterval(pollInterval)
+                .build());
+    engine.start();
+    NewOrder longOrder = anOrder().withId("long").build();
+    engine.submit(longOrder);
+    assertThat(longRunStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    List<NewOrder> behind = newOrders(4);
+
+    behind.forEach(engine::submit);
+
+    Await.until(
+        "while the run is young, the orders behind it are claimed ahead",
+        WAIT,
+        () -> behind.stream().allMatch(order -> stored(order).status() == OrderStatus.PROCESSING));
+
+    clock.advance(pollInterval.plusSeconds(1));
+    NewOrder late = anOrder().build();
+    engine.submit(late);
+
+    Await.until(
+        "once it has run longer than a poll interval, they are given back",
+        WAIT,
+        () -> behind.stream().allMatch(order -> stored(order).status() == OrderStatus.PENDING));
+    assertThat(stored(late).status())
+        .as("and no order is claimed behind it")
+        .isEqualTo(OrderStatus.PENDING);
+    assertThat(engine.renewLeases()).as("leases held: the running order's").isEqualTo(1);
+    assertThat(stored(longOrder).status()).isEqualTo(OrderStatus.PROCESSING);
+
+    finishLongRun.countDown();
+    List<NewOrder> all = new ArrayList<>(behind);
+    all.add(longOrder);
+    all.add(late);
+    awaitAllCompleted(engine, all);
   }
 
   /** One worker, and no timed poll after the one at start. */
