@@ -150,7 +150,7 @@ class OrderEngineTest {
     Order failed = stored(order);
     assertThat(failed.status()).isEqualTo(OrderStatus.FAILED);
     assertThat(failed.attempts()).isEqualTo(4);
-    assertThat(failed.lastError()).isEqualTo("java.lang.IllegalStateException: warehouse down #4");
+    assertThat(failed.lastError()).isEqualTo("warehouse down #4");
     assertThat(failed.completedAt()).isEqualTo(MutableClock.START.plusSeconds(7));
     assertThat(events)
         .containsExactly(
@@ -217,9 +217,55 @@ class OrderEngineTest {
     Order completed = stored(order);
     assertThat(completed.status()).isEqualTo(OrderStatus.COMPLETED);
     assertThat(completed.attempts()).isEqualTo(3);
-    assertThat(completed.lastError()).isEqualTo("java.lang.IllegalStateException: flaky");
+    assertThat(completed.lastError()).isEqualTo("flaky");
     assertThat(completed.queueWait()).contains(Duration.ZERO);
     assertThat(completed.processingTime()).contains(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void theStoredErrorIsTheExceptionsMessageAndNeverItsClass() {
+    List<Exception> failures =
+        List.of(
+            new IllegalStateException("warehouse down"),
+            new RuntimeException(new java.io.IOException("disk full")),
+            new IllegalStateException(),
+            new UnsupportedOperationException(" "));
+    List<String> stored = new ArrayList<>();
+    List<Throwable> heard = new CopyOnWriteArrayList<>();
+    AtomicInteger calls = new AtomicInteger();
+    OrderEngine engine =
+        track(
+            engine(
+                    order -> {
+                      throw failures.get(calls.getAndIncrement());
+                    })
+                .listener(
+                    new OrderListener() {
+                      @Override
+                      public void retryScheduled(Order order, Throwable error) {
+                        heard.add(error);
+                      }
+
+                      @Override
+                      public void failed(Order order, Throwable error) {
+                        heard.add(error);
+                      }
+                    })
+                .build());
+    NewOrder order = anOrder().build();
+    engine.submit(order);
+
+    for (int attempt = 0; attempt < failures.size(); attempt++) {
+      assertThat(engine.runOnce()).isEqualTo(1);
+      stored.add(stored(order).lastError());
+      clock.advance(Duration.ofSeconds(10));
+    }
+
+    assertThat(stored)
+        .containsExactly("warehouse down", "disk full", "processing failed", "processing failed");
+    assertThat(stored).noneMatch(error -> error.contains("Exception") || error.contains("java."));
+    assertThat(stored(order).status()).isEqualTo(OrderStatus.FAILED);
+    assertThat(heard).as("listeners still get the exception itself").isEqualTo(failures);
   }
 
   @Test
@@ -574,6 +620,8 @@ class OrderEngineTest {
                       finish.await();
                     })
                 .workers(1)
+                // Longer than the run lasts, so the engine still claims an order ahead of it.
+                .pollInterval(Duration.ofMinutes(1))
                 .build());
     engine.start();
     NewOrder order = anOrder().build();
@@ -732,6 +780,57 @@ class OrderEngineTest {
     // Only the poll at start is timed: the rest of the backlog is claimed as workers free slots.
     awaitAllCompleted(engine, orders);
     assertClaimedInBatches(claimSizes);
+  }
+
+  @Test
+  void aWorkerOnARunLongerThanAPollIntervalHoldsNoOrdersClaimedAheadOfIt() throws Exception {
+    CountDownLatch longRunStarted = new CountDownLatch(1);
+    CountDownLatch finishLongRun = new CountDownLatch(1);
+    Duration pollInterval = Duration.ofSeconds(5);
+    OrderEngine engine =
+        track(
+            engine(
+                    order -> {
+                      if (order.orderId().value().equals("long")) {
+                        longRunStarted.countDown();
+                        finishLongRun.await();
+                      }
+                    })
+                .workers(1)
+                .pollInterval(pollInterval)
+                .build());
+    engine.start();
+    NewOrder longOrder = anOrder().withId("long").build();
+    engine.submit(longOrder);
+    assertThat(longRunStarted.await(10, TimeUnit.SECONDS)).isTrue();
+    List<NewOrder> behind = newOrders(4);
+
+    behind.forEach(engine::submit);
+
+    Await.until(
+        "while the run is young, the orders behind it are claimed ahead",
+        WAIT,
+        () -> behind.stream().allMatch(order -> stored(order).status() == OrderStatus.PROCESSING));
+
+    clock.advance(pollInterval.plusSeconds(1));
+    NewOrder late = anOrder().build();
+    engine.submit(late);
+
+    Await.until(
+        "once it has run longer than a poll interval, they are given back",
+        WAIT,
+        () -> behind.stream().allMatch(order -> stored(order).status() == OrderStatus.PENDING));
+    assertThat(stored(late).status())
+        .as("and no order is claimed behind it")
+        .isEqualTo(OrderStatus.PENDING);
+    assertThat(engine.renewLeases()).as("leases held: the running order's").isEqualTo(1);
+    assertThat(stored(longOrder).status()).isEqualTo(OrderStatus.PROCESSING);
+
+    finishLongRun.countDown();
+    List<NewOrder> all = new ArrayList<>(behind);
+    all.add(longOrder);
+    all.add(late);
+    awaitAllCompleted(engine, all);
   }
 
   /** One worker, and no timed poll after the one at start. */

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -39,9 +40,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * when the store signals new orders, takes back expired leases and claims what that path did not
  * see: orders of other nodes, retries that fell due, orders the full hand-off queue had to drop.
  * The dispatcher claims at most four orders per worker beyond its free workers (or one claim batch,
- * if fewer), so the next claim overlaps the current work without hoarding leases. A worker hands a
- * successful run to the completer and moves on, and its slot is free for the next claim at once;
- * the completer writes completions in batches, so neither workers nor claims wait for a
+ * if fewer), so the next claim overlaps the current work without hoarding leases, and none for a
+ * worker whose run has lasted longer than a poll interval (see {@link #claimAheadNow}). A worker
+ * hands a successful run to the completer and moves on, and its slot is free for the next claim at
+ * once; the completer writes completions in batches, so neither workers nor claims wait for a
  * completion's commit and the store commits many completions at once. Thread-safe.
  */
 public final class Dispatcher {
@@ -113,6 +115,9 @@ public final class Dispatcher {
   /** Tells the completer to stop once it has written what came before. */
   private static final Finished STOP_COMPLETING = new Finished(null, null);
 
+  /** The stored error of a failure whose exception has no message. */
+  static final String UNDESCRIBED_FAILURE = "processing failed";
+
   /** Claimed orders that may wait for a worker, per worker: see {@link #claimAhead}. */
   static final int CLAIM_AHEAD_PER_WORKER = 4;
 
@@ -124,6 +129,12 @@ public final class Dispatcher {
 
   private Thread completer;
   private volatile boolean completerStopped;
+
+  /** When the run on each busy worker began, by the engine's clock. */
+  private final Map<Thread, Instant> runsStartedAt = new ConcurrentHashMap<>();
+
+  /** Whether the run that finished last here lasted longer than a poll interval. */
+  private volatile boolean lastRunLong;
 
   /**
    * Free slots at which a worker that frees one wakes the dispatcher: set while it waits, to what
@@ -161,6 +172,36 @@ public final class Dispatcher {
    */
   static int claimAhead(EngineSettings settings) {
     return Math.min(CLAIM_AHEAD_PER_WORKER * settings.workers(), settings.claimBatchSize());
+  }
+
+  /**
+   * How many claimed orders may wait for a worker now. The buffer pays only while runs are shorter
+   * than a claim's round trip; an order claimed behind a long run waits that run out while other
+   * nodes may sit idle. So a worker whose run has lasted longer than a poll interval has no orders
+   * claimed ahead for it, and none are while the last run to finish here lasted that long; the
+   * buffer comes back with the first short run. When every worker is on such a run, the orders
+   * already waiting are given back to the store (see {@link #giveBackWaiting}).
+   */
+  private int claimAheadNow(int longRuns) {
+    if (lastRunLong) {
+      return 0;
+    }
+    return Math.min(claimAhead(settings), CLAIM_AHEAD_PER_WORKER * (settings.workers() - longRuns));
+  }
+
+  /** How many workers are on a run that has lasted longer than a poll interval. */
+  private int longRuns(Instant now) {
+    int longRuns = 0;
+    for (Instant startedAt : runsStartedAt.values()) {
+      if (isLong(startedAt, now)) {
+        longRuns++;
+      }
+    }
+    return longRuns;
+  }
+
+  private boolean isLong(Instant startedAt, Instant now) {
+    return Duration.between(startedAt, now).compareTo(settings.pollInterval()) > 0;
   }
 
   public void start() {
@@ -214,11 +255,18 @@ public final class Dispatcher {
   private void dispatchLoop() {
     long pollEveryNanos = settings.pollInterval().toNanos();
     long nextPollAt = System.nanoTime();
-    // Under a backlog, claim only once half a batch of room is free: fewer, fuller claims.
-    int worthClaiming = Math.max(1, claimAhead(settings) / 2);
     boolean moreDue = false;
     while (running) {
-      int free = freeSlots.availablePermits();
+      int longRuns = longRuns(settings.clock().instant());
+      if (longRuns >= settings.workers()) {
+        giveBackWaiting();
+      }
+      int ahead = claimAheadNow(longRuns);
+      // Slots of the claim-ahead buffer that may not be filled now.
+      int withheld = claimAhead(settings) - ahead;
+      // Under a backlog, claim only once half a batch of room is free: fewer, fuller claims.
+      int worthClaiming = Math.max(1, ahead / 2);
+      int free = freeSlots.availablePermits() - withheld;
       boolean timedPoll = System.nanoTime() - nextPollAt >= 0;
       if (free > 0) {
         boolean poll =
@@ -251,7 +299,7 @@ public final class Dispatcher {
         }
       }
       // With no room for a poll that is due, any freed slot is worth waking for.
-      int wanted = timedPoll || (free == 0 && peekPollRequest()) ? 1 : Integer.MAX_VALUE;
+      int wanted = timedPoll || (free <= 0 && peekPollRequest()) ? 1 : Integer.MAX_VALUE;
       if (moreDue) {
         wanted = Math.min(wanted, worthClaiming);
       }
@@ -260,9 +308,10 @@ public final class Dispatcher {
         wanted = Math.min(wanted, Math.min(worthClaiming, handed));
       }
       long waitNanos = timedPoll ? pollEveryNanos : Math.max(1, nextPollAt - System.nanoTime());
-      wakeAtFreeSlots = wanted;
+      int wakeAt = wanted == Integer.MAX_VALUE ? wanted : wanted + withheld;
+      wakeAtFreeSlots = wakeAt;
       // A worker that freed the slot before it could see the new threshold did not wake us.
-      if (freeSlots.availablePermits() < wanted) {
+      if (freeSlots.availablePermits() < wakeAt) {
         awaitSignal(waitNanos);
       }
       wakeAtFreeSlots = Integer.MAX_VALUE;
@@ -339,6 +388,28 @@ public final class Dispatcher {
     return moreDue;
   }
 
+  /**
+   * Gives the claimed orders that wait for a worker back to the store, due at once, so that an idle
+   * node takes them: every worker here is on a long run. As at shutdown, the claim counts as an
+   * attempt.
+   */
+  private void giveBackWaiting() {
+    ClaimedOrder order;
+    while ((order = ready.poll()) != null) {
+      inFlight.remove(order.lease());
+      int released = releaseQuietly(order.lease(), settings.clock().instant());
+      freeSlots.release();
+      ClaimedOrder given = order;
+      LOG.log(
+          Level.DEBUG,
+          () ->
+              "order "
+                  + given.order().orderId()
+                  + (released > 0 ? ": given back" : ": could not be given back")
+                  + " unstarted, every worker being on a long run");
+    }
+  }
+
   private void workLoop() {
     while (true) {
       ClaimedOrder next;
@@ -351,9 +422,13 @@ public final class Dispatcher {
         return;
       }
       boolean handedToCompleter = false;
+      Instant startedAt = settings.clock().instant();
+      runsStartedAt.put(Thread.currentThread(), startedAt);
       try {
         handedToCompleter = process(next, true);
       } finally {
+        runsStartedAt.remove(Thread.currentThread());
+        lastRunLong = isLong(startedAt, settings.clock().instant());
         if (!handedToCompleter) {
           forget(next.lease());
         }
@@ -529,7 +604,7 @@ public final class Dispatcher {
       if (store.fail(lease, error, now)) {
         stats.failed();
         listeners.failed(order.failed(error, now), failure);
-        LOG.log(Level.DEBUG, () -> "order " + order.orderId() + ": failed for good: " + error);
+        LOG.log(Level.DEBUG, () -> "order " + order.orderId() + ": failed for good: " + failure);
       } else {
         leaseLost(lease);
       }
@@ -549,17 +624,29 @@ public final class Dispatcher {
                   + ": attempt "
                   + lease.attempt()
                   + " failed, next in "
-                  + delay);
+                  + delay
+                  + ": "
+                  + failure);
     } else {
       leaseLost(lease);
     }
   }
 
-  private static String describe(Throwable failure) {
-    if (failure instanceof PermanentFailureException && failure.getMessage() != null) {
-      return failure.getMessage();
+  /**
+   * The error stored with the order, which clients read as {@code last_error}: the exception's
+   * message, never its class (that goes only to the log). A wrapper whose message is just its
+   * cause's {@code toString()}, as {@code new RuntimeException(cause)} makes it, gives way to its
+   * cause.
+   */
+  static String describe(Throwable failure) {
+    Throwable described = failure;
+    while (described.getCause() != null
+        && described.getCause() != described
+        && String.valueOf(described.getCause()).equals(described.getMessage())) {
+      described = described.getCause();
     }
-    return failure.toString();
+    String message = described.getMessage();
+    return message == null || message.isBlank() ? UNDESCRIBED_FAILURE : message;
   }
 
   private static void leaseLost(Lease lease) {
