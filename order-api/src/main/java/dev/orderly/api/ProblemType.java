@@ -12,6 +12,7 @@ enum ProblemType {
   ORDER_NOT_FOUND("order-not-found", "Order not found", 404),
   METHOD_NOT_ALLOWED("method-not-allowed", "Method not allowed", 405),
   NOT_ACCEPTABLE("not-acceptable", "Not acceptable", 406),
+  REQUEST_TIMEOUT("request-timeout", "Request timeout", 408),
   ORDER_CONFLICT("order-conflict", "Order conflict", 409),
   ILLEGAL_TRANSITION("illegal-status-transition", "Illegal status transition", 409),
   PAYLOAD_TOO_LARGE("payload-too-large", "Payload too large", 413),

@@ -118,7 +118,7 @@ final class OrderCreateFastPath extends HttpHandler {
     try {
       body = readBody(request);
     } catch (IOException e) {
-      // The client went away or stalled mid-body; Jersey answers an unreadable body the same way.
+      // The body could not be read (its framing broke); Jersey answers the same way.
       answer(response, creation.failure(e), started);
       return;
     }
@@ -223,8 +223,8 @@ final class OrderCreateFastPath extends HttpHandler {
   }
 
   /**
-   * The whole body, read to its end so that it can be replayed to Jersey. Blocks while it arrives,
-   * as Jersey's reading would.
+   * The whole body, read to its end so that it can be replayed to Jersey. It has arrived already
+   * ({@link CompleteBodyFilter} holds a request back until it has), so this does not block.
    */
   private static byte[] readBody(Request request) throws IOException {
     int length = (int) request.getContentLengthLong();

@@ -62,6 +62,13 @@ public final class OrderlyServer implements AutoCloseable {
   /** The API's limit on a request body; Grizzly's buffers are sized to match it. */
   public static final int MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
+  /**
+   * How long a request body may take to arrive in full after its headers: 10 s. Bodies are read
+   * without holding an HTTP thread; one still incomplete then is answered 408, its connection
+   * closed.
+   */
+  public static final Duration REQUEST_BODY_TIMEOUT = Duration.ofSeconds(10);
+
   /** Requests served on one keep-alive connection before the server closes it. */
   static final int KEEP_ALIVE_MAX_REQUESTS = 10_000;
 
@@ -381,6 +388,11 @@ public final class OrderlyServer implements AutoCloseable {
    * A Grizzly server on the address of {@code config} that serves everything with {@code handler}.
    */
   static HttpServer httpServer(ServerConfig config, HttpHandler handler) {
+    return httpServer(config, handler, REQUEST_BODY_TIMEOUT);
+  }
+
+  /** As {@link #httpServer(ServerConfig, HttpHandler)}, with another body timeout. */
+  static HttpServer httpServer(ServerConfig config, HttpHandler handler, Duration bodyTimeout) {
     GrizzlyObjectCaches.enlarge();
     URI bind = URI.create("http://" + hostForUri(config.host()) + ":" + config.port() + "/");
     // The factory's listener and settings, with no handler; then the handler at the root, where
@@ -410,6 +422,8 @@ public final class OrderlyServer implements AutoCloseable {
       listener.setMaxBufferedPostSize(MAX_REQUEST_BODY_BYTES);
       // Requests Grizzly cannot parse are refused there; with this, in problem+json as well.
       listener.registerAddOn(new ProblemHttpCodec.Installer());
+      // Handlers run once the body is in: a slow client holds no HTTP thread.
+      listener.registerAddOn(new CompleteBodyFilter.Installer(MAX_REQUEST_BODY_BYTES, bodyTimeout));
     }
     // A body the API refused unread is skipped up to this size to keep the connection alive.
     http.getServerConfiguration().setMaxPayloadRemainderToSkip(MAX_REQUEST_BODY_BYTES);
