@@ -2,6 +2,8 @@ package dev.orderly.server;
 
 import dev.orderly.api.HttpProblem;
 import jakarta.ws.rs.core.MediaType;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.text.ParseException;
 import java.util.Locale;
 import java.util.Optional;
@@ -23,8 +25,9 @@ import org.glassfish.jersey.message.internal.HttpHeaderReader;
  *   <li>an HTTP version other than 1.0 and 1.1 (505), and a request line without a target or a
  *       version (400);
  *   <li>a method that is not a token, a target that is not a path starting with {@code /}, holds a
- *       byte outside visible ASCII (a space, a control byte such as NUL, a raw non-ASCII byte) or a
- *       {@code %} not followed by two hex digits (400);
+ *       byte outside visible ASCII (a space, a control byte such as NUL, a raw non-ASCII byte), a
+ *       {@code %} not followed by two hex digits, or in its path a character RFC 3986 requires to
+ *       be percent-encoded ({@code |}, {@code [}) (400);
  *   <li>a {@code Host} that is not a host and port, or comes twice (400);
  *   <li>a {@code Transfer-Encoding} with a {@code Content-Length}, or one other than {@code
  *       chunked}: the body's end is then ambiguous, the ground of request smuggling (RFC 9112
@@ -98,9 +101,9 @@ final class HttpRequestScreen {
     if (!path.startsWith("/")) {
       problem = "is not a path starting with /";
     } else {
-      problem = targetFault(path);
+      problem = targetFault(path, true);
       if (problem == null && !query.isNull()) {
-        problem = targetFault(query.toString());
+        problem = targetFault(query.toString(), false);
       }
     }
     return problem == null
@@ -108,12 +111,20 @@ final class HttpRequestScreen {
         : new Refusal(400, INVALID + "the request target " + problem, "target", problem);
   }
 
-  /** What is wrong with a target's path or query, or null when nothing is. */
-  private static String targetFault(String part) {
+  /**
+   * What is wrong with a target's path or query, or null when nothing is. A path holds only the
+   * characters of RFC 3986 (java.net.URI, with which Jersey reads it, refuses the others: {@code |},
+   * {@code {}, {@code [} and the like); Jersey encodes such characters in a query itself, so there
+   * only bytes outside visible ASCII are refused.
+   */
+  private static String targetFault(String part, boolean path) {
     for (int i = 0; i < part.length(); i++) {
       char c = part.charAt(i);
       if (c <= ' ' || c > '~') {
         return "holds a space, a control or a non-ASCII byte; percent-encode it";
+      }
+      if (path && !isPathChar(c)) {
+        return "holds '" + c + "', which a path must percent-encode";
       }
       if (c == '%'
           && (i + 2 >= part.length() || !isHex(part.charAt(i + 1)) || !isHex(part.charAt(i + 2)))) {
@@ -208,35 +219,33 @@ final class HttpRequestScreen {
     return values == null ? value.toString() : values + "," + value;
   }
 
-  /** A host name, an IPv4 address or a bracketed IPv6 address, with an optional port. */
+  /**
+   * A host name, an IPv4 address or a bracketed IPv6 address, with an optional port: what Jersey
+   * can build the request's URI from ({@code new URI("http", null, host, port, ...)}), which
+   * otherwise fails with an exception, a 500 (an underscore in a name, say).
+   */
   private static boolean isHost(String host) {
-    int end = host.length();
+    String name = host;
+    int port = -1;
     int colon = host.lastIndexOf(':');
     if (colon >= 0 && colon > host.lastIndexOf(']')) {
-      String port = host.substring(colon + 1);
-      if (port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      String digits = host.substring(colon + 1);
+      if (digits.isEmpty()
+          || digits.length() > 5
+          || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
         return false;
       }
-      end = colon;
+      port = Integer.parseInt(digits);
+      name = host.substring(0, colon);
     }
-    String name = host.substring(0, end);
-    if (name.startsWith("[")) {
-      return name.length() > 2
-          && name.endsWith("]")
-          && name.substring(1, name.length() - 1)
-              .chars()
-              .allMatch(c -> isHex((char) c) || c == ':' || c == '.');
+    if (name.isEmpty()) {
+      return false;
     }
-    return !name.isEmpty()
-        && name.chars()
-            .allMatch(
-                c ->
-                    c >= 'a' && c <= 'z'
-                        || c >= 'A' && c <= 'Z'
-                        || c >= '0' && c <= '9'
-                        || c == '.'
-                        || c == '-'
-                        || c == '_');
+    try {
+      return new URI("http", null, name, port, null, null, null).getHost() != null;
+    } catch (URISyntaxException e) {
+      return false;
+    }
   }
 
   private static boolean isMediaType(String value) {
@@ -286,6 +295,14 @@ final class HttpRequestScreen {
         || c >= 'A' && c <= 'Z'
         || c >= '0' && c <= '9'
         || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+  }
+
+  /** An unreserved or sub-delimiter character, {@code :}, {@code @}, {@code /} or {@code %}. */
+  private static boolean isPathChar(char c) {
+    return c >= 'a' && c <= 'z'
+        || c >= 'A' && c <= 'Z'
+        || c >= '0' && c <= '9'
+        || "-._~!$&'()*+,;=:@/%".indexOf(c) >= 0;
   }
 
   private static boolean isHex(char c) {

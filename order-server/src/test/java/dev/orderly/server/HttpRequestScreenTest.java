@@ -71,6 +71,11 @@ class HttpRequestScreenTest {
         refused("GET /orders/a\u0000b HTTP/1.1\r\n", 400, "target"),
         refused("GET /orders?user_id=a\u0001b HTTP/1.1\r\n", 400, "target"),
         refused("GET * HTTP/1.1\r\n", 400, "target"),
+        // Characters java.net.URI refuses in a path, with which Jersey reads it.
+        refused("GET /orders/a|b HTTP/1.1\r\n", 400, "target"),
+        refused("GET /orders/a{b}/status HTTP/1.1\r\n", 400, "target"),
+        refused("GET /orders/a[b] HTTP/1.1\r\n", 400, "target"),
+        refused("GET /orders/a\\b HTTP/1.1\r\n", 400, "target"),
         // A request line without a target; a version the server does not speak.
         refused("GET HTTP/1.1\r\n", 400, "request line"),
         refused("GET /health/live HTTP/2.0\r\n", 505, "version"),
@@ -87,6 +92,7 @@ class HttpRequestScreenTest {
             400,
             "Content-Type"),
         refused("GET /health/live HTTP/1.1\r\nHost: a b\r\n", 400, "Host"),
+        refused("GET /health/live HTTP/1.1\r\nHost: my_host:8080\r\n", 400, "Host"),
         refused("GET /health/live HTTP/1.1\r\nHost: x\r\nHost: y\r\n", 400, "Host"),
         // A body in a coding the API does not read, or framed in a way it cannot trust.
         refused(
@@ -205,6 +211,12 @@ class HttpRequestScreenTest {
                 .status())
         .isEqualTo(200);
     assertThat(authorized("GET http://x/health/live HTTP/1.1\r\n", null).status()).isEqualTo(200);
+    assertThat(authorized("GET /health/live HTTP/1.1\r\nHost: [::1]:8080\r\n", null).status())
+        .isEqualTo(200);
+    // Jersey encodes these in a query itself: the API judges the value.
+    RawHttp.Answer query = authorized("GET /orders?status=a|b");
+    assertThat(query.status()).isEqualTo(400);
+    assertThat(problem(query).path("errors").get(0).path("field").asText()).isEqualTo("status");
   }
 
   /** An exception escaping a handler, answered by Grizzly itself: problem+json with an id. */
