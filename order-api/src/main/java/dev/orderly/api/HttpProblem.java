@@ -41,6 +41,29 @@ public final class HttpProblem {
             detail,
             List.of(new FieldError(field, message)),
             null);
+    return write(problem);
+  }
+
+  /**
+   * The 500 body for an unexpected error that the HTTP layer caught outside the application: the
+   * {@code internal-error} problem carrying only the reference it was logged under, as the API's
+   * own mapper answers.
+   *
+   * @param errorId the reference the error was logged under
+   */
+  public static byte[] internalError(String errorId) {
+    ProblemType type = ProblemType.INTERNAL_ERROR;
+    return write(
+        new Problem(
+            type.uri(),
+            type.title(),
+            type.status(),
+            "an unexpected error occurred; it was logged under reference " + errorId,
+            null,
+            errorId));
+  }
+
+  private static byte[] write(Problem problem) {
     try {
       return WRITER.writeValueAsBytes(problem);
     } catch (JsonProcessingException e) {

@@ -427,6 +427,9 @@ public final class OrderlyServer implements AutoCloseable {
     }
     // A body the API refused unread is skipped up to this size to keep the connection alive.
     http.getServerConfiguration().setMaxPayloadRemainderToSkip(MAX_REQUEST_BODY_BYTES);
+    // What Grizzly answers itself (an exception escaping a handler, a request while stopping):
+    // problem+json, not its HTML page with its version and a stack trace.
+    http.getServerConfiguration().setDefaultErrorPageGenerator(new ProblemErrorPages());
     return http;
   }
 

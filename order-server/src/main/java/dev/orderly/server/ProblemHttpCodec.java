@@ -2,6 +2,8 @@ package dev.orderly.server;
 
 import dev.orderly.api.HttpProblem;
 import java.io.IOException;
+import java.util.Optional;
+import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.http.ContentEncoding;
@@ -14,19 +16,24 @@ import org.glassfish.grizzly.http.KeepAlive;
 import org.glassfish.grizzly.http.Protocol;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.http.util.HttpStatus;
 import org.glassfish.grizzly.memory.Buffers;
 import org.glassfish.grizzly.memory.MemoryManager;
 
 /**
  * Grizzly's HTTP/1.1 codec, answering the requests it refuses itself with a problem+json body
  * instead of an empty one: a request line, header or chunk it cannot parse, a header section over
- * the limit, an HTTP version other than 1.0 and 1.1. These never reach Jersey or its mappers.
- * Thread-safe, as the codec it extends.
+ * the limit, an HTTP version other than 1.0 and 1.1; and those {@link HttpRequestScreen} refuses
+ * once the headers are parsed. These never reach Grizzly's handlers, Jersey or its mappers, and the
+ * connection is closed after the answer. Thread-safe, as the codec it extends.
  */
 final class ProblemHttpCodec extends HttpServerFilter {
 
   /** Which part of the request failed to parse, kept on the request for the answer. */
   private static final String FAULT = ProblemHttpCodec.class.getName() + ".fault";
+
+  /** The screen's refusal, kept on the request for the answer. */
+  private static final String REFUSAL = ProblemHttpCodec.class.getName() + ".refusal";
 
   private enum Fault {
     HEADER,
@@ -71,6 +78,30 @@ final class ProblemHttpCodec extends HttpServerFilter {
     super(chunking, maxHeaderSize, null, keepAlive, null, maxRequestHeaders, maxResponseHeaders);
   }
 
+  /**
+   * Grizzly's own checks, then the screen's: a refusal is an error of the headers, which Grizzly
+   * answers with {@link #customizeErrorResponse} and then closes the connection unread.
+   */
+  @Override
+  protected boolean onHttpHeaderParsed(HttpHeader header, Buffer buffer, FilterChainContext ctx) {
+    if (super.onHttpHeaderParsed(header, buffer, ctx)) {
+      return true;
+    }
+    HttpRequestPacket request = (HttpRequestPacket) header;
+    Optional<HttpRequestScreen.Refusal> refusal = HttpRequestScreen.screen(request);
+    if (refusal.isEmpty()) {
+      return false;
+    }
+    request.setAttribute(REFUSAL, refusal.get());
+    HttpStatus.getHttpStatus(refusal.get().status()).setValues(request.getResponse());
+    request.getProcessingState().setKeepAlive(false);
+    if (request.getProtocol() != Protocol.HTTP_1_0) {
+      // An HTTP/0.9 or HTTP/2.0 request line: the answer is HTTP/1.1 all the same.
+      request.setProtocol(Protocol.HTTP_1_1);
+    }
+    return true;
+  }
+
   @Override
   protected void onHttpHeaderError(HttpHeader header, FilterChainContext ctx, Throwable error)
       throws IOException {
@@ -104,8 +135,11 @@ final class ProblemHttpCodec extends HttpServerFilter {
     int status = response.getStatus();
     HttpRequestPacket request = response.getRequest();
     Object fault = request == null ? null : request.getAttribute(FAULT);
+    Object refusal = request == null ? null : request.getAttribute(REFUSAL);
     byte[] body;
-    if (status == 505) {
+    if (refusal instanceof HttpRequestScreen.Refusal screened) {
+      body = screened.body();
+    } else if (status == 505) {
       body =
           HttpProblem.json(
               status, "only HTTP/1.0 and HTTP/1.1 are served", "version", "is not supported");
