@@ -313,7 +313,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
             .append(directory)
             .append(": ")
             .append(cause.getMessage());
-    if (isRoot()) {
+    // The hint about root only where it may be the cause, or it misleads (as it did for a folder
+    // that another server was using).
+    if (isRoot() && (lines.isEmpty() || lines.stream().anyMatch(EmbeddedDatabase::aboutRoot))) {
       message.append(" (as root it runs under 'unshare -U'. ").append(ROOT_WAY_OUT).append(')');
     }
     if (lines.isEmpty()) {
@@ -323,6 +325,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
       lines.forEach(line -> message.append(System.lineSeparator()).append("  ").append(line));
     }
     return new OrderlyException(message.toString(), cause);
+  }
+
+  private static boolean aboutRoot(String logLine) {
+    return logLine.contains("root") || logLine.contains("unshare") || logLine.contains("namespace");
   }
 
   /**

@@ -234,7 +234,9 @@ class EmbeddedDatabaseTest {
         .isInstanceOf(OrderlyException.class)
         .hasMessageContaining(data.toRealPath().resolve("postgresql.log").toString())
         .hasMessageContaining("invalid value for parameter \"shared_buffers\": \"banana\"")
-        .hasMessageContaining("contains errors");
+        .hasMessageContaining("contains errors")
+        .as("no hint about root where root is not the cause")
+        .hasMessageNotContaining("as root");
   }
 
   @Test
