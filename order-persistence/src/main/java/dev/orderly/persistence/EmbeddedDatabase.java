@@ -5,17 +5,35 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
@@ -31,9 +49,16 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (EmbeddedDatabase database = EmbeddedDatabase.start(Path.of("orderly-data"))) {
  *   DataSource dataSource = database.dataSource();
- *   // or connect to database.jdbcUrl() as database.user()
+ *   // or connect to database.jdbcUrl() as database.user() with database.password()
  * }
  * }</pre>
+ *
+ * <p>One process owns the folder at a time: it holds a lock on {@code orderly.lock} (which names
+ * its pid) until {@link #close()}, and a second start on the folder fails at once, naming that pid.
+ * Connections need the password that the first start generated and keeps in {@code
+ * orderly.password} (readable by the folder's owner only); {@code pg_hba.conf} allows nothing else,
+ * and there is no Unix socket. PostgreSQL's own output goes to {@code postgresql.log} in the
+ * folder, and a failed start quotes its last lines.
  *
  * <p>PostgreSQL refuses to run as root. As root, the server runs in a user namespace ({@code
  * unshare -U}); where those are disabled, start as an ordinary user or use an external PostgreSQL.
@@ -47,9 +72,37 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   private static final String HOST = "127.0.0.1";
   private static final String USER = "postgres";
-  private static final String PASSWORD = "";
   private static final String DATABASE = "postgres";
   private static final String PID_FILE = "postmaster.pid";
+  private static final String CONFIG_FILE = "postgresql.conf";
+  private static final String HBA_FILE = "pg_hba.conf";
+  private static final String PASSWORD_FILE = "orderly.password";
+  private static final String ZONKY_LOCK_FILE = "epg-lock";
+  private static final String LOG_FILE = "postgresql.log";
+  private static final long LOG_ROTATE_BYTES = 10L * 1024 * 1024;
+  private static final int LOG_LINES_IN_ERRORS = 20;
+  private static final int PASSWORD_BYTES = 24;
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
+
+  /** Only password (SCRAM) connections from this machine; there is no Unix socket to allow. */
+  private static final String PASSWORD_HBA =
+      """
+      # Written by Orderly at every start of its embedded PostgreSQL: edits here are replaced.
+      # Connections need the password in orderly.password; the server creates no Unix socket.
+      host all all 127.0.0.1/32 scram-sha-256
+      """;
+
+  /**
+   * For one start only, to give a folder made before passwords (trusting every local connection)
+   * its password: no wider than what that folder allowed until then.
+   */
+  private static final String UPGRADE_HBA =
+      """
+      # Written by Orderly for one start, to set the password of a folder that had none.
+      host all postgres 127.0.0.1/32 trust
+      """;
+
   private static final Duration ORPHAN_STOP_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration STOP_POLL = Duration.ofMillis(10);
   private static final String ROOT_WAY_OUT =
@@ -62,18 +115,19 @@ public final class EmbeddedDatabase implements AutoCloseable {
   private final EmbeddedPostgres postgres;
   private final Path dataDirectory;
   private final int port;
+  private final String password;
+  private final FolderLock folderLock;
   private final PGSimpleDataSource dataSource;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDirectory) {
+  private EmbeddedDatabase(
+      EmbeddedPostgres postgres, Path dataDirectory, String password, FolderLock folderLock) {
     this.postgres = postgres;
     this.dataDirectory = dataDirectory;
     this.port = postgres.getPort();
-    this.dataSource = new PGSimpleDataSource();
-    dataSource.setServerNames(new String[] {HOST});
-    dataSource.setPortNumbers(new int[] {port});
-    dataSource.setDatabaseName(DATABASE);
-    dataSource.setUser(USER);
+    this.password = password;
+    this.folderLock = folderLock;
+    this.dataSource = dataSource(port, password);
   }
 
   /** Starts the server on {@code dataDirectory} (created when missing) on a free port. */
@@ -96,9 +150,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return USER;
   }
 
-  /** Empty: local connections are trusted, and only 127.0.0.1 is listened on. */
+  /**
+   * The superuser's password: random, made at the folder's first start and kept in {@code
+   * orderly.password} inside it.
+   */
   public String password() {
-    return PASSWORD;
+    return password;
   }
 
   public int port() {
@@ -125,6 +182,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
       postgres.close();
     } catch (IOException e) {
       throw new OrderlyException("could not stop embedded PostgreSQL in " + dataDirectory, e);
+    } finally {
+      folderLock.release();
     }
     LOG.info("Embedded PostgreSQL on port {} stopped in {} ms", port, millisSince(started));
   }
@@ -159,47 +218,327 @@ public final class EmbeddedDatabase implements AutoCloseable {
       return this;
     }
 
-    /** Starts the server, after stopping one that a crashed JVM left running on the folder. */
+    /**
+     * Starts the server, after stopping one that a crashed JVM left running on the folder.
+     *
+     * @throws OrderlyException if another live process uses the folder (the message names its pid),
+     *     or if PostgreSQL does not start (the message quotes the end of its log)
+     */
     public EmbeddedDatabase start() {
       long started = System.nanoTime();
       Path directory = prepare(dataDirectory);
-      refuseRootWithoutUserNamespaces(directory);
-      stopOrphanedServer(directory);
-      EmbeddedPostgres postgres;
+      // initdb needs an empty folder, so a new one is locked once initdb has filled it.
+      FolderLock lock = isCluster(directory) ? FolderLock.acquire(directory) : null;
       try {
-        postgres =
-            EmbeddedPostgres.builder()
-                .setDataDirectory(directory)
-                // The folder is the user's data: never delete it (zonky's default does on close).
-                .setCleanDataDirectory(false)
-                .setPort(port)
-                // zonky starts postgres with "-F" (fsync off) and synchronous_commit=off, which
-                // lose acknowledged commits on a power cut. Its "-c" options follow "-F" on the
-                // command line, and for settings from the same source the last one wins.
-                .setServerConfig("fsync", "on")
-                .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("full_page_writes", "on")
-                .setServerConfig("listen_addresses", HOST)
-                .start();
-      } catch (IOException | RuntimeException e) {
-        throw new OrderlyException(
-            "could not start embedded PostgreSQL in "
-                + directory
-                + ": "
-                + e.getMessage()
-                + " (PostgreSQL's own output is logged under io.zonky.test.db.postgres"
-                + (isRoot() ? "; as root it runs under 'unshare -U'. " + ROOT_WAY_OUT : "")
-                + ")",
-            e);
+        refuseRootWithoutUserNamespaces(directory);
+        if (lock == null) {
+          lock = initialize(directory);
+        } else {
+          // Only now that this process holds the folder is a postmaster on it an orphan.
+          refuseWhileAnotherJvmRunsIt(directory);
+          stopOrphanedServer(directory);
+          if (!Files.exists(directory.resolve(PASSWORD_FILE))) {
+            setFirstPassword(directory);
+          }
+        }
+        String password = readPassword(directory);
+        writeFile(directory.resolve(HBA_FILE), PASSWORD_HBA);
+        EmbeddedPostgres postgres =
+            startPostgres(postgresBuilder(directory, port, password), directory);
+        EmbeddedDatabase database = new EmbeddedDatabase(postgres, directory, password, lock);
+        LOG.info(
+            "Embedded PostgreSQL started on {}:{} in {} ms, data in {}",
+            HOST,
+            database.port(),
+            millisSince(started),
+            directory);
+        return database;
+      } catch (RuntimeException | Error e) {
+        if (lock != null) {
+          lock.release();
+        }
+        throw e;
       }
-      EmbeddedDatabase database = new EmbeddedDatabase(postgres, directory);
-      LOG.info(
-          "Embedded PostgreSQL started on {}:{} in {} ms, data in {}",
-          HOST,
-          database.port(),
-          millisSince(started),
-          directory);
-      return database;
+    }
+  }
+
+  /**
+   * The zonky builder for {@code directory}: durable, on 127.0.0.1 only, no Unix socket, the output
+   * of PostgreSQL (and of initdb) appended to {@code postgresql.log}.
+   */
+  private static EmbeddedPostgres.Builder postgresBuilder(
+      Path directory, int port, String password) {
+    ProcessBuilder.Redirect log = ProcessBuilder.Redirect.appendTo(logFile(directory).toFile());
+    return EmbeddedPostgres.builder()
+        .setDataDirectory(directory)
+        // The folder is the user's data: never delete it (zonky's default does on close).
+        .setCleanDataDirectory(false)
+        .setPort(port)
+        // zonky starts postgres with "-F" (fsync off) and synchronous_commit=off, which
+        // lose acknowledged commits on a power cut. Its "-c" options follow "-F" on the
+        // command line, and for settings from the same source the last one wins.
+        .setServerConfig("fsync", "on")
+        .setServerConfig("synchronous_commit", "on")
+        .setServerConfig("full_page_writes", "on")
+        .setServerConfig("listen_addresses", HOST)
+        .setServerConfig("password_encryption", "scram-sha-256")
+        // pgjdbc cannot use a Unix socket without a native library, and zonky's binaries put one
+        // in /tmp: make none, so that TCP with a password is the only way in.
+        .setServerConfig("unix_socket_directories", "''")
+        // zonky's own readiness check logs in as the superuser, so it needs the password too.
+        .setConnectConfig("password", password)
+        .setOutputRedirector(log)
+        .setErrorRedirector(log);
+  }
+
+  /**
+   * Starts zonky's server; a failure names the folder and quotes the end of PostgreSQL's log, since
+   * the library's own logging may go nowhere in an application without an SLF4J provider.
+   */
+  private static EmbeddedPostgres startPostgres(EmbeddedPostgres.Builder builder, Path directory) {
+    Path log = logFile(directory);
+    long logStart = rotateLog(log);
+    try {
+      return builder.start();
+    } catch (IOException | RuntimeException e) {
+      throw startFailure(directory, e, log, logStart);
+    }
+  }
+
+  private static OrderlyException startFailure(
+      Path directory, Exception cause, Path log, long logStart) {
+    List<String> lines = lastLines(log, logStart, LOG_LINES_IN_ERRORS);
+    StringBuilder message =
+        new StringBuilder("could not start embedded PostgreSQL in ")
+            .append(directory)
+            .append(": ")
+            .append(cause.getMessage());
+    // The hint about root only where it may be the cause, or it misleads (as it did for a folder
+    // that another server was using).
+    if (isRoot() && (lines.isEmpty() || lines.stream().anyMatch(EmbeddedDatabase::aboutRoot))) {
+      message.append(" (as root it runs under 'unshare -U'. ").append(ROOT_WAY_OUT).append(')');
+    }
+    if (lines.isEmpty()) {
+      message.append("; PostgreSQL wrote nothing to ").append(log);
+    } else {
+      message.append("; the last lines of ").append(log).append(':');
+      lines.forEach(line -> message.append(System.lineSeparator()).append("  ").append(line));
+    }
+    return new OrderlyException(message.toString(), cause);
+  }
+
+  private static boolean aboutRoot(String logLine) {
+    return logLine.contains("root") || logLine.contains("unshare") || logLine.contains("namespace");
+  }
+
+  /**
+   * Makes a new folder's cluster (initdb, with a new password for the superuser) and holds the
+   * folder from then on. zonky's initdb starts the server too, and writes its output to a file
+   * outside the folder, because initdb wants an empty one; that first server is stopped again so
+   * that the lasting one writes its log inside the folder.
+   */
+  private static FolderLock initialize(Path directory) {
+    String password = newPassword();
+    AtomicReference<FolderLock> lock = new AtomicReference<>();
+    Path scratch = createPrivateTempDirectory();
+    try {
+      Path passwordFile = scratch.resolve("pwfile");
+      writeFile(passwordFile, password + "\n");
+      Path initLog = scratch.resolve(LOG_FILE);
+      ProcessBuilder.Redirect redirect = ProcessBuilder.Redirect.appendTo(initLog.toFile());
+      EmbeddedPostgres.Builder builder =
+          postgresBuilder(directory, DEFAULT_PORT, password)
+              .setOutputRedirector(redirect)
+              .setErrorRedirector(redirect)
+              // initdb --pwfile: the superuser has its password from the first moment.
+              .setLocaleConfig("pwfile", passwordFile.toString())
+              .setDataDirectoryCustomizer(
+                  folder -> {
+                    // After initdb, before the server: nothing ran on the folder until now.
+                    lock.set(FolderLock.acquire(directory));
+                    writePasswordFile(directory, password);
+                    writeFile(directory.resolve(HBA_FILE), PASSWORD_HBA);
+                  });
+      try {
+        builder.start().close();
+      } catch (IOException | RuntimeException e) {
+        throw startFailure(directory, e, initLog, 0);
+      }
+      // Not after a failure: a file left in the folder would make the next initdb refuse it.
+      appendQuietly(initLog, logFile(directory));
+      LOG.info("Created a PostgreSQL database in {}", directory);
+      return lock.get();
+    } catch (RuntimeException | Error e) {
+      if (lock.get() != null) {
+        lock.get().release();
+      }
+      throw e;
+    } finally {
+      deleteTree(scratch);
+    }
+  }
+
+  /**
+   * A folder made before Orderly used passwords trusts every local connection and has no password
+   * file: start it once trusting 127.0.0.1 as before, set a new password, and stop it again.
+   */
+  private static void setFirstPassword(Path directory) {
+    LOG.info("{} has no {}: setting a password for its PostgreSQL", directory, PASSWORD_FILE);
+    String password = newPassword();
+    writeFile(directory.resolve(HBA_FILE), UPGRADE_HBA);
+    EmbeddedPostgres postgres = startPostgres(postgresBuilder(directory, 0, ""), directory);
+    try (Connection connection = dataSource(postgres.getPort(), "").getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute("set password_encryption = 'scram-sha-256'");
+      // Base64url: no quote can end the literal. DDL cannot take a bound parameter.
+      statement.execute("alter role " + USER + " password '" + password + "'");
+    } catch (SQLException e) {
+      throw new OrderlyException("could not set the password of PostgreSQL in " + directory, e);
+    } finally {
+      try {
+        postgres.close();
+      } catch (IOException e) {
+        LOG.info("Could not stop PostgreSQL in {} after setting its password: {}", directory, e);
+      }
+    }
+    // Written last: a folder with the file is one whose server knows the password.
+    writePasswordFile(directory, password);
+  }
+
+  private static PGSimpleDataSource dataSource(int port, String password) {
+    PGSimpleDataSource dataSource = new PGSimpleDataSource();
+    dataSource.setServerNames(new String[] {HOST});
+    dataSource.setPortNumbers(new int[] {port});
+    dataSource.setDatabaseName(DATABASE);
+    dataSource.setUser(USER);
+    dataSource.setPassword(password);
+    return dataSource;
+  }
+
+  private static boolean isCluster(Path directory) {
+    return Files.exists(directory.resolve(CONFIG_FILE));
+  }
+
+  private static String newPassword() {
+    byte[] secret = new byte[PASSWORD_BYTES];
+    new SecureRandom().nextBytes(secret);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+  }
+
+  /** Writes the password file, readable by the owner only from its first byte on. */
+  private static void writePasswordFile(Path directory, String password) {
+    writeFile(directory.resolve(PASSWORD_FILE), password + "\n");
+  }
+
+  /** The folder's password; a password file that others may read is made private first. */
+  private static String readPassword(Path directory) {
+    Path file = directory.resolve(PASSWORD_FILE);
+    try {
+      PosixFileAttributeView posix = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+      if (posix != null && !posix.readAttributes().permissions().equals(OWNER_ONLY)) {
+        LOG.info("{} could be read by other users; making it readable by its owner only", file);
+        posix.setPermissions(OWNER_ONLY);
+      }
+      String password = Files.readString(file, StandardCharsets.US_ASCII).trim();
+      if (password.isEmpty()) {
+        throw new OrderlyException(file + " is empty; restore it from a backup of the folder");
+      }
+      return password;
+    } catch (IOException e) {
+      throw new OrderlyException("could not read the database password in " + file, e);
+    }
+  }
+
+  /**
+   * Replaces {@code file} atomically by one with {@code content}, readable and writable by the
+   * owner only (PostgreSQL's own files in the folder are too).
+   */
+  private static void writeFile(Path file, String content) {
+    Path temporary = file.resolveSibling(file.getFileName() + ".new");
+    try {
+      Files.deleteIfExists(temporary);
+      if (Files.getFileStore(file.getParent()).supportsFileAttributeView("posix")) {
+        Files.createFile(temporary, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+      } else {
+        Files.createFile(temporary);
+      }
+      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+        channel.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+        channel.force(true);
+      }
+      Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      deleteQuietly(temporary);
+      throw new OrderlyException("could not write " + file, e);
+    }
+  }
+
+  private static Path createPrivateTempDirectory() {
+    try {
+      return Files.createTempDirectory("orderly-initdb");
+    } catch (IOException e) {
+      throw new OrderlyException("could not create a temporary folder for initdb", e);
+    }
+  }
+
+  private static void deleteTree(Path directory) {
+    try (var files = Files.list(directory)) {
+      files.forEach(EmbeddedDatabase::deleteQuietly);
+    } catch (IOException e) {
+      LOG.info("Could not list {}: {}", directory, e.toString());
+    }
+    deleteQuietly(directory);
+  }
+
+  private static Path logFile(Path directory) {
+    return directory.resolve(LOG_FILE);
+  }
+
+  /**
+   * Keeps one older log beside the current one once it passes 10 MiB; returns where this start's
+   * output begins.
+   */
+  private static long rotateLog(Path log) {
+    try {
+      if (Files.size(log) > LOG_ROTATE_BYTES) {
+        Files.move(log, log.resolveSibling(LOG_FILE + ".1"), StandardCopyOption.REPLACE_EXISTING);
+        return 0;
+      }
+      return Files.size(log);
+    } catch (IOException e) {
+      // No log yet.
+      return 0;
+    }
+  }
+
+  /**
+   * The last {@code count} lines of {@code log} from byte {@code from} on; none when unreadable.
+   */
+  private static List<String> lastLines(Path log, long from, int count) {
+    try (FileChannel channel = FileChannel.open(log, StandardOpenOption.READ)) {
+      long size = channel.size();
+      ByteBuffer tail = ByteBuffer.allocate((int) Math.min(size - Math.min(from, size), 64 * 1024));
+      channel.read(tail, size - tail.capacity());
+      List<String> lines =
+          new ArrayList<>(
+              new String(tail.array(), 0, tail.position(), StandardCharsets.UTF_8)
+                  .lines()
+                  .filter(line -> !line.isBlank())
+                  .toList());
+      return lines.subList(Math.max(0, lines.size() - count), lines.size());
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  private static void appendQuietly(Path from, Path to) {
+    try {
+      if (Files.exists(from) && Files.isDirectory(to.getParent())) {
+        Files.write(
+            to, Files.readAllBytes(from), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      }
+    } catch (IOException e) {
+      LOG.info("Could not copy initdb's output to {}: {}", to, e.toString());
     }
   }
 
@@ -226,6 +565,34 @@ public final class EmbeddedDatabase implements AutoCloseable {
       return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
     } catch (IOException | RuntimeException e) {
       return false;
+    }
+  }
+
+  /**
+   * zonky locks {@code epg-lock} in the folder for as long as its JVM runs the server there: a
+   * server run by an Orderly from before {@code orderly.lock}, or by another program on zonky, is
+   * not an orphan, whatever {@code orderly.lock} says.
+   */
+  private static void refuseWhileAnotherJvmRunsIt(Path directory) {
+    Path file = directory.resolve(ZONKY_LOCK_FILE);
+    if (!Files.exists(file)) {
+      return;
+    }
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      FileLock lock = channel.tryLock();
+      if (lock == null) {
+        throw new OrderlyException(
+            "the data folder "
+                + directory
+                + " is in use by another process (it holds "
+                + ZONKY_LOCK_FILE
+                + "); stop that process, or give this one another folder");
+      }
+      lock.release();
+    } catch (OverlappingFileLockException e) {
+      // A start of this JVM that failed left zonky's lock behind; no other process holds it.
+    } catch (IOException e) {
+      LOG.info("Could not check {}: {}; judging by {} alone", file, e.toString(), PID_FILE);
     }
   }
 
@@ -347,5 +714,102 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   private static long millisSince(long nanoTime) {
     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanoTime);
+  }
+
+  /**
+   * The folder's owner: an exclusive lock on {@code orderly.lock}, held until {@link #release()},
+   * with the owner's pid in the file. The operating system drops the lock when the process dies, so
+   * a free lock means no live process owns the folder. Thread-safe.
+   */
+  private static final class FolderLock {
+
+    private static final String FILE = "orderly.lock";
+
+    /**
+     * Folders locked by this JVM. Its locks are POSIX locks, which belong to the process: closing
+     * any channel on the file, even one that failed to lock it, would drop the lock, so this JVM
+     * never opens the file of a folder it holds.
+     */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
+    private final Path directory;
+    private final FileChannel channel;
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    private FolderLock(Path directory, FileChannel channel) {
+      this.directory = directory;
+      this.channel = channel;
+    }
+
+    static FolderLock acquire(Path directory) {
+      if (!HELD.add(directory)) {
+        throw inUse(directory, Long.toString(ProcessHandle.current().pid()) + " (this one)");
+      }
+      Path file = directory.resolve(FILE);
+      try {
+        FileChannel channel =
+            FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+          FileLock lock = channel.tryLock();
+          if (lock == null) {
+            throw inUse(directory, owner(channel));
+          }
+          channel.truncate(0);
+          channel.write(
+              ByteBuffer.wrap(
+                  (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)),
+              0);
+          return new FolderLock(directory, channel);
+        } catch (IOException | RuntimeException e) {
+          channel.close();
+          throw e;
+        }
+      } catch (IOException e) {
+        HELD.remove(directory);
+        throw new OrderlyException("could not lock " + file, e);
+      } catch (RuntimeException e) {
+        HELD.remove(directory);
+        throw e;
+      }
+    }
+
+    /** Unlocks the folder; does nothing the second time. */
+    void release() {
+      if (!released.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        // Closing the channel releases the lock; the file stays, naming the last owner.
+        channel.close();
+      } catch (IOException e) {
+        LOG.info("Could not release {}: {}", directory.resolve(FILE), e.toString());
+      } finally {
+        HELD.remove(directory);
+      }
+    }
+
+    private static String owner(FileChannel channel) {
+      try {
+        ByteBuffer content = ByteBuffer.allocate(32);
+        channel.read(content, 0);
+        String pid = new String(content.array(), 0, content.position(), StandardCharsets.US_ASCII);
+        // The owner writes its pid just after locking: an empty file is one being written.
+        return pid.isBlank() ? "(pid not yet written)" : pid.trim();
+      } catch (IOException e) {
+        return "(pid unreadable: " + e.getMessage() + ")";
+      }
+    }
+
+    private static OrderlyException inUse(Path directory, String pid) {
+      return new OrderlyException(
+          "the data folder "
+              + directory
+              + " is in use by process "
+              + pid
+              + " (it holds "
+              + FILE
+              + "); stop that process, or give this one another folder");
+    }
   }
 }

@@ -7,6 +7,8 @@ import dev.orderly.core.OrderlyException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -74,7 +76,7 @@ class EmbeddedDatabaseTest {
     assertThat(database.jdbcUrl())
         .isEqualTo("jdbc:postgresql://127.0.0.1:" + database.port() + "/postgres");
     assertThat(database.user()).isEqualTo("postgres");
-    assertThat(database.password()).isEmpty();
+    assertThat(database.password()).hasSizeGreaterThanOrEqualTo(32);
     assertThat(show(database, "port")).isEqualTo(Integer.toString(database.port()));
   }
 
@@ -137,6 +139,107 @@ class EmbeddedDatabaseTest {
   }
 
   @Test
+  void aConnectionWithoutThePasswordOrWithAWrongOneIsRefused() throws SQLException {
+    EmbeddedDatabase database = start(folder.resolve("data"));
+
+    assertThatThrownBy(() -> connect(database, "")).isInstanceOf(SQLException.class);
+    assertThatThrownBy(() -> connect(database, "wrong"))
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("password authentication failed");
+    try (Connection connection = connect(database, database.password());
+        Statement statement = connection.createStatement();
+        ResultSet rules =
+            statement.executeQuery("select type, auth_method, error from pg_hba_file_rules")) {
+      assertThat(rules.next()).as("a rule in pg_hba.conf").isTrue();
+      do {
+        assertThat(rules.getString("error")).isNull();
+        assertThat(rules.getString("type")).isEqualTo("host");
+        assertThat(rules.getString("auth_method")).isEqualTo("scram-sha-256");
+      } while (rules.next());
+    }
+    assertThat(show(database, "unix_socket_directories")).as("no Unix socket").isEmpty();
+  }
+
+  @Test
+  void thePasswordIsKeptInTheFolderReadableByItsOwnerOnly() throws Exception {
+    Path data = folder.resolve("data");
+    EmbeddedDatabase first = start(data);
+    Path passwordFile = data.resolve("orderly.password");
+
+    assertThat(Files.getPosixFilePermissions(passwordFile))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.readString(passwordFile).trim()).isEqualTo(first.password());
+    first.close();
+
+    Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-r--r--"));
+    EmbeddedDatabase second = start(data);
+
+    assertThat(second.password())
+        .as("the same password after a restart")
+        .isEqualTo(first.password());
+    assertThat(Files.getPosixFilePermissions(passwordFile))
+        .as("made private again")
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+  }
+
+  @Test
+  void aFolderFromBeforePasswordsGetsOneOnItsNextStart() throws Exception {
+    Path data = folder.resolve("data");
+    EmbeddedDatabase made = start(data);
+    // What Orderly left before passwords: a superuser without one, trusted from 127.0.0.1.
+    try (Connection connection = made.dataSource().getConnection();
+        Statement statement = connection.createStatement()) {
+      statement.execute("create table note (id bigint primary key)");
+      statement.execute("alter role postgres password null");
+    }
+    made.close();
+    Files.delete(data.resolve("orderly.password"));
+    Files.writeString(
+        data.resolve("pg_hba.conf"),
+        "local all all trust\nhost all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\n");
+
+    EmbeddedDatabase upgraded = start(data);
+
+    assertThat(Files.getPosixFilePermissions(data.resolve("orderly.password")))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.readString(data.resolve("pg_hba.conf"))).doesNotContain("trust");
+    assertThatThrownBy(() -> connect(upgraded, "")).isInstanceOf(SQLException.class);
+    try (Connection connection = connect(upgraded, upgraded.password());
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("select count(*) from note")) {
+      assertThat(rows.next()).as("the data from before").isTrue();
+    }
+  }
+
+  @Test
+  void aSecondStartInTheSameJvmIsRefusedAndTheFirstKeepsTheFolder() throws SQLException {
+    Path data = folder.resolve("data");
+    EmbeddedDatabase first = start(data);
+
+    assertThatThrownBy(() -> start(data))
+        .isInstanceOf(OrderlyException.class)
+        .hasMessageContaining("in use by process " + ProcessHandle.current().pid());
+
+    assertThat(show(first, "fsync")).as("the first server still answers").isEqualTo("on");
+  }
+
+  @Test
+  void aFailedStartQuotesTheEndOfPostgresqlsOwnLog() throws Exception {
+    Path data = folder.resolve("data");
+    start(data).close();
+    Files.writeString(
+        data.resolve("postgresql.conf"), "shared_buffers = banana\n", StandardOpenOption.APPEND);
+
+    assertThatThrownBy(() -> start(data))
+        .isInstanceOf(OrderlyException.class)
+        .hasMessageContaining(data.toRealPath().resolve("postgresql.log").toString())
+        .hasMessageContaining("invalid value for parameter \"shared_buffers\": \"banana\"")
+        .hasMessageContaining("contains errors")
+        .as("no hint about root where root is not the cause")
+        .hasMessageNotContaining("as root");
+  }
+
+  @Test
   void aPortIsValidated() {
     assertThatThrownBy(() -> EmbeddedDatabase.builder(folder).port(70000))
         .isInstanceOf(IllegalArgumentException.class)
@@ -147,6 +250,11 @@ class EmbeddedDatabaseTest {
     EmbeddedDatabase database = EmbeddedDatabase.start(data);
     started.add(database);
     return database;
+  }
+
+  private static Connection connect(EmbeddedDatabase database, String password)
+      throws SQLException {
+    return DriverManager.getConnection(database.jdbcUrl(), database.user(), password);
   }
 
   private static String show(EmbeddedDatabase database, String setting) throws SQLException {

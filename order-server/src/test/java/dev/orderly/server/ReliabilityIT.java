@@ -428,7 +428,9 @@ class ReliabilityIT {
             "--db-url",
             "jdbc:postgresql://127.0.0.1:" + databasePort + "/postgres",
             "--db-user",
-            "postgres"));
+            database.user(),
+            "--db-password",
+            database.password()));
     options.addAll(List.of(extra));
     return options;
   }

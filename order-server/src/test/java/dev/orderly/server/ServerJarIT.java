@@ -199,6 +199,27 @@ class ServerJarIT {
   }
 
   @Test
+  void aSecondServerOnTheSameDataFolderStopsWithOneLineAndTheFirstCarriesOn() throws Exception {
+    Child first = new Child("--host", "127.0.0.1", "--port", "0", "--processing-delay", "0");
+    TestHttp http = new TestHttp(first.awaitListening());
+    Path data = workingDirectory.resolve("orderly-data").toRealPath();
+
+    Child second = new Child("--host", "127.0.0.1", "--port", "0");
+
+    assertThat(second.awaitExit()).isEqualTo(1);
+    assertThat(second.err())
+        .containsExactly(
+            "orderly: could not start: the data folder "
+                + data
+                + " is in use by process "
+                + first.process.pid()
+                + " (it holds orderly.lock); stop that process, or give this one another folder");
+    assertThat(http.post("/orders", order("12")).status()).isEqualTo(201);
+    ServerContractTest.awaitStatus(http, "12", "Completed");
+    assertThat(first.stopWithSigterm()).as("output %s %s", first.out(), first.err()).isZero();
+  }
+
+  @Test
   void aBadOptionExitsWithStatus2AndOneLineNamingIt() throws Exception {
     Child child = new Child("--in-memory", "--failure-rate", "2");
 
