@@ -50,6 +50,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
   private static final String PASSWORD = "";
   private static final String DATABASE = "postgres";
   private static final String PID_FILE = "postmaster.pid";
+  private static final String ZONKY_LOCK_FILE = "epg-lock";
   private static final Duration ORPHAN_STOP_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration STOP_POLL = Duration.ofMillis(10);
   private static final String ROOT_WAY_OUT =
@@ -59,7 +60,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
           + " server needs user namespaces ('unshare -U'), which this machine does not allow. "
           + ROOT_WAY_OUT;
 
-  private final EmbeddedPostgres postgres;
+  private volatile EmbeddedPostgres postgres;
+  private volatile ProcessHandle postmaster;
   private final Path dataDirectory;
   private final int port;
   private final PGSimpleDataSource dataSource;
@@ -67,6 +69,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
   private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDirectory) {
     this.postgres = postgres;
+    this.postmaster = postmaster(dataDirectory);
     this.dataDirectory = dataDirectory;
     this.port = postgres.getPort();
     this.dataSource = new PGSimpleDataSource();
@@ -114,9 +117,63 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return dataSource;
   }
 
+  /**
+   * Whether the server's process runs: false once it has exited (killed, or stopped by a PANIC such
+   * as a full disk), and after {@link #close()}. A PANIC in one backend alone does not stop it: the
+   * server then recovers by itself.
+   */
+  public boolean isRunning() {
+    ProcessHandle process = postmaster;
+    return !closed.get() && process != null && isAlive(process);
+  }
+
+  /**
+   * Starts the server again on the same folder and port after its process has exited: PostgreSQL's
+   * crash recovery replays the WAL, so every committed transaction is there again, and clients that
+   * connect to {@link #jdbcUrl()} reach the new server. Waits until it accepts connections.
+   *
+   * @throws OrderlyException when it cannot start (the port taken meanwhile, a full disk, a damaged
+   *     folder); calling again tries again
+   * @throws IllegalStateException after {@link #close()}, or while the server still runs
+   */
+  public synchronized void restart() {
+    if (closed.get()) {
+      throw new IllegalStateException("the embedded PostgreSQL in " + dataDirectory + " is closed");
+    }
+    if (isRunning()) {
+      throw new IllegalStateException(
+          "the embedded PostgreSQL in " + dataDirectory + " is running; close it first");
+    }
+    long started = System.nanoTime();
+    try {
+      // Releases zonky's lock on the folder. Its "pg_ctl stop" fails on the exited server, and
+      // zonky logs that; it would stop a server that a failed restart left starting.
+      postgres.close();
+    } catch (IOException | RuntimeException e) {
+      LOG.info("Could not release the previous embedded PostgreSQL cleanly: {}", e.toString());
+    }
+    // A start that failed after zonky took its lock keeps it until garbage collection, and a lock
+    // this JVM holds makes the next attempt fail: lock a new file (a new inode) instead.
+    deleteQuietly(dataDirectory.resolve(ZONKY_LOCK_FILE));
+    removePidFileOfZombie(dataDirectory.resolve(PID_FILE));
+    try {
+      postgres = startPostgres(dataDirectory, port);
+    } catch (IOException | RuntimeException e) {
+      throw new OrderlyException(
+          "could not restart embedded PostgreSQL in " + dataDirectory + ": " + e.getMessage(), e);
+    }
+    postmaster = postmaster(dataDirectory);
+    LOG.info(
+        "Embedded PostgreSQL restarted on {}:{} in {} ms, data in {}",
+        HOST,
+        port,
+        millisSince(started),
+        dataDirectory);
+  }
+
   /** Stops the server cleanly (a fast shutdown with a checkpoint); does nothing the second time. */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
@@ -167,20 +224,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
       stopOrphanedServer(directory);
       EmbeddedPostgres postgres;
       try {
-        postgres =
-            EmbeddedPostgres.builder()
-                .setDataDirectory(directory)
-                // The folder is the user's data: never delete it (zonky's default does on close).
-                .setCleanDataDirectory(false)
-                .setPort(port)
-                // zonky starts postgres with "-F" (fsync off) and synchronous_commit=off, which
-                // lose acknowledged commits on a power cut. Its "-c" options follow "-F" on the
-                // command line, and for settings from the same source the last one wins.
-                .setServerConfig("fsync", "on")
-                .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("full_page_writes", "on")
-                .setServerConfig("listen_addresses", HOST)
-                .start();
+        postgres = startPostgres(directory, port);
       } catch (IOException | RuntimeException e) {
         throw new OrderlyException(
             "could not start embedded PostgreSQL in "
@@ -200,6 +244,60 @@ public final class EmbeddedDatabase implements AutoCloseable {
           millisSince(started),
           directory);
       return database;
+    }
+  }
+
+  private static EmbeddedPostgres startPostgres(Path directory, int port) throws IOException {
+    return EmbeddedPostgres.builder()
+        .setDataDirectory(directory)
+        // The folder is the user's data: never delete it (zonky's default does on close).
+        .setCleanDataDirectory(false)
+        .setPort(port)
+        // zonky starts postgres with "-F" (fsync off) and synchronous_commit=off, which
+        // lose acknowledged commits on a power cut. Its "-c" options follow "-F" on the
+        // command line, and for settings from the same source the last one wins.
+        .setServerConfig("fsync", "on")
+        .setServerConfig("synchronous_commit", "on")
+        .setServerConfig("full_page_writes", "on")
+        .setServerConfig("listen_addresses", HOST)
+        .start();
+  }
+
+  /** The postmaster that {@code postmaster.pid} names, as started; null when there is none. */
+  private static ProcessHandle postmaster(Path directory) {
+    return readPid(directory.resolve(PID_FILE)).flatMap(ProcessHandle::of).orElse(null);
+  }
+
+  /**
+   * Alive, and not a zombie: an exited process stays one until its parent reaps it, and both Java
+   * and PostgreSQL's own check of {@code postmaster.pid} take a zombie for a live process.
+   */
+  private static boolean isAlive(ProcessHandle process) {
+    return process.isAlive() && !isZombie(process.pid());
+  }
+
+  private static boolean isZombie(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // "pid (command) state ...": the command may hold spaces and parentheses.
+      int end = stat.lastIndexOf(')');
+      return end >= 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'Z';
+    } catch (IOException | RuntimeException e) {
+      // Not Linux, or the process is gone: ProcessHandle has said what it knows.
+      return false;
+    }
+  }
+
+  /**
+   * PostgreSQL refuses to start while {@code postmaster.pid} names a live process, and a killed
+   * postmaster can linger as a zombie; the file of a process that has exited is safe to remove.
+   */
+  private static void removePidFileOfZombie(Path pidFile) {
+    Optional<Long> pid = readPid(pidFile);
+    if (pid.isPresent() && isZombie(pid.get())) {
+      LOG.info(
+          "{} names pid {}, which has exited but not been reaped; removing it", pidFile, pid.get());
+      deleteQuietly(pidFile);
     }
   }
 

@@ -19,13 +19,16 @@ import org.slf4j.LoggerFactory;
  * {@link Signals} for why the signals are handled here and not only by a shutdown hook).
  *
  * <p>Exit statuses: 0 after a clean stop or for {@code --help} and {@code --version}; 1 when the
- * server cannot start; 2 for a bad option, with one line on standard error that names it.
+ * server cannot start; 2 for a bad option, with one line on standard error that names it; 3 when
+ * the embedded database stopped and could not be restarted ({@link OrderlyServer#databaseLost()}),
+ * so that a supervisor starts the process afresh.
  */
 public final class Main {
 
   static final int EXIT_OK = 0;
   static final int EXIT_START_FAILED = 1;
   static final int EXIT_BAD_OPTION = 2;
+  static final int EXIT_DATABASE_LOST = 3;
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   private static final String PROGRAM = "orderly";
@@ -52,6 +55,8 @@ public final class Main {
     if (status != EXIT_OK || running.get() == null) {
       System.exit(status);
     }
+    // The shutdown hook closes the server (the HTTP listener, the engine, the store) on the way.
+    running.get().databaseLost().thenRun(() -> System.exit(EXIT_DATABASE_LOST));
     awaitShutdown();
   }
 
