@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +56,7 @@ public final class Main {
     if (status != EXIT_OK || running.get() == null) {
       System.exit(status);
     }
-    // The shutdown hook closes the server (the HTTP listener, the engine, the store) on the way.
-    running.get().databaseLost().thenRun(() -> System.exit(EXIT_DATABASE_LOST));
+    exitWhenDatabaseLost(running.get(), System::exit);
     awaitShutdown();
   }
 
@@ -96,6 +96,15 @@ public final class Main {
       err.println(PROGRAM + ": could not start: " + e.getMessage());
       return EXIT_START_FAILED;
     }
+  }
+
+  /**
+   * Calls {@code exit} with {@link #EXIT_DATABASE_LOST} once the server's embedded database is gone
+   * for good, so that a supervisor starts the process afresh; the shutdown hook then closes the
+   * server on the way out.
+   */
+  static void exitWhenDatabaseLost(OrderlyServer server, IntConsumer exit) {
+    server.databaseLost().thenRun(() -> exit.accept(EXIT_DATABASE_LOST));
   }
 
   /** Keeps the main thread alive: the server's threads are daemons. Shutdown hooks end the JVM. */

@@ -7,11 +7,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -79,8 +81,10 @@ class EmbeddedDatabaseRecoveryTest {
   }
 
   @Test
-  void aDatabaseThatCannotRestartMakesLiveAnswer503AndTheServerSignalsItsEnd() throws Exception {
+  void aDatabaseThatCannotRestartMakesLiveAnswer503AndTheProcessExitWithStatus3() throws Exception {
     server = start(QUICK);
+    CompletableFuture<Integer> exit = new CompletableFuture<>();
+    Main.exitWhenDatabaseLost(server, exit::complete);
     TestHttp http = new TestHttp(server.uri());
     assertThat(http.post("/orders", order("1")).status()).isEqualTo(201);
     assertThat(http.get("/health/live").status()).isEqualTo(200);
@@ -89,7 +93,7 @@ class EmbeddedDatabaseRecoveryTest {
         dataDir().resolve("postgresql.conf"),
         "this is not a setting\n",
         StandardCharsets.UTF_8,
-        java.nio.file.StandardOpenOption.APPEND);
+        StandardOpenOption.APPEND);
 
     killPostmaster();
 
@@ -100,6 +104,7 @@ class EmbeddedDatabaseRecoveryTest {
     assertThat(live.contentType()).startsWith("application/problem+json");
     assertThat(live.body()).doesNotContain("Exception");
     assertThat(server.isRunning()).isFalse();
+    assertThat(exit.get(10, TimeUnit.SECONDS)).isEqualTo(Main.EXIT_DATABASE_LOST);
   }
 
   private OrderlyServer start(DatabaseWatchdog.Policy policy) {
