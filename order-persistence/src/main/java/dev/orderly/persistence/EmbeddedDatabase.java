@@ -124,6 +124,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
    */
   public boolean isRunning() {
     ProcessHandle process = postmaster;
+    if (process == null) {
+      // postmaster.pid could not be read just after the start: look again.
+      process = postmaster(dataDirectory);
+      postmaster = process;
+    }
     return !closed.get() && process != null && isAlive(process);
   }
 
