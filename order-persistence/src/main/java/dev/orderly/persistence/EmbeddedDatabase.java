@@ -112,7 +112,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
           + " server needs user namespaces ('unshare -U'), which this machine does not allow. "
           + ROOT_WAY_OUT;
 
-  private final EmbeddedPostgres postgres;
+  private volatile EmbeddedPostgres postgres;
+  private volatile ProcessHandle postmaster;
   private final Path dataDirectory;
   private final int port;
   private final String password;
@@ -123,6 +124,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
   private EmbeddedDatabase(
       EmbeddedPostgres postgres, Path dataDirectory, String password, FolderLock folderLock) {
     this.postgres = postgres;
+    this.postmaster = postmaster(dataDirectory);
     this.dataDirectory = dataDirectory;
     this.port = postgres.getPort();
     this.password = password;
@@ -171,9 +173,64 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return dataSource;
   }
 
+  /**
+   * Whether the server's process runs: false once it has exited (killed, or stopped by a PANIC such
+   * as a full disk), and after {@link #close()}. A PANIC in one backend alone does not stop it: the
+   * server then recovers by itself.
+   */
+  public boolean isRunning() {
+    ProcessHandle process = postmaster;
+    if (process == null) {
+      // postmaster.pid could not be read just after the start: look again.
+      process = postmaster(dataDirectory);
+      postmaster = process;
+    }
+    return !closed.get() && process != null && isAlive(process);
+  }
+
+  /**
+   * Starts the server again on the same folder and port after its process has exited: PostgreSQL's
+   * crash recovery replays the WAL, so every committed transaction is there again, and clients that
+   * connect to {@link #jdbcUrl()} reach the new server. Waits until it accepts connections.
+   *
+   * @throws OrderlyException when it cannot start (the port taken meanwhile, a full disk, a damaged
+   *     folder); calling again tries again
+   * @throws IllegalStateException after {@link #close()}, or while the server still runs
+   */
+  public synchronized void restart() {
+    if (closed.get()) {
+      throw new IllegalStateException("the embedded PostgreSQL in " + dataDirectory + " is closed");
+    }
+    if (isRunning()) {
+      throw new IllegalStateException(
+          "the embedded PostgreSQL in " + dataDirectory + " is running; close it first");
+    }
+    long started = System.nanoTime();
+    try {
+      // Releases zonky's lock on the folder. Its "pg_ctl stop" fails on the exited server, and
+      // zonky logs that; it would stop a server that a failed restart left starting.
+      postgres.close();
+    } catch (IOException | RuntimeException e) {
+      LOG.info("Could not release the previous embedded PostgreSQL cleanly: {}", e.toString());
+    }
+    // A start that failed after zonky took its lock keeps it until garbage collection, and a lock
+    // this JVM holds makes the next attempt fail: lock a new file (a new inode) instead.
+    deleteQuietly(dataDirectory.resolve(ZONKY_LOCK_FILE));
+    removePidFileOfZombie(dataDirectory.resolve(PID_FILE));
+    // The same settings and password as the first start; a failure quotes PostgreSQL's log.
+    postgres = startPostgres(postgresBuilder(dataDirectory, port, password), dataDirectory);
+    postmaster = postmaster(dataDirectory);
+    LOG.info(
+        "Embedded PostgreSQL restarted on {}:{} in {} ms, data in {}",
+        HOST,
+        port,
+        millisSince(started),
+        dataDirectory);
+  }
+
   /** Stops the server cleanly (a fast shutdown with a checkpoint); does nothing the second time. */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
@@ -539,6 +596,44 @@ public final class EmbeddedDatabase implements AutoCloseable {
       }
     } catch (IOException e) {
       LOG.info("Could not copy initdb's output to {}: {}", to, e.toString());
+    }
+  }
+
+  /** The postmaster that {@code postmaster.pid} names, as started; null when there is none. */
+  private static ProcessHandle postmaster(Path directory) {
+    return readPid(directory.resolve(PID_FILE)).flatMap(ProcessHandle::of).orElse(null);
+  }
+
+  /**
+   * Alive, and not a zombie: an exited process stays one until its parent reaps it, and both Java
+   * and PostgreSQL's own check of {@code postmaster.pid} take a zombie for a live process.
+   */
+  private static boolean isAlive(ProcessHandle process) {
+    return process.isAlive() && !isZombie(process.pid());
+  }
+
+  private static boolean isZombie(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // "pid (command) state ...": the command may hold spaces and parentheses.
+      int end = stat.lastIndexOf(')');
+      return end >= 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'Z';
+    } catch (IOException | RuntimeException e) {
+      // Not Linux, or the process is gone: ProcessHandle has said what it knows.
+      return false;
+    }
+  }
+
+  /**
+   * PostgreSQL refuses to start while {@code postmaster.pid} names a live process, and a killed
+   * postmaster can linger as a zombie; the file of a process that has exited is safe to remove.
+   */
+  private static void removePidFileOfZombie(Path pidFile) {
+    Optional<Long> pid = readPid(pidFile);
+    if (pid.isPresent() && isZombie(pid.get())) {
+      LOG.info(
+          "{} names pid {}, which has exited but not been reaped; removing it", pidFile, pid.get());
+      deleteQuietly(pidFile);
     }
   }
 

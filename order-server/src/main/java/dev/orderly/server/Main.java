@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,13 +20,16 @@ import org.slf4j.LoggerFactory;
  * {@link Signals} for why the signals are handled here and not only by a shutdown hook).
  *
  * <p>Exit statuses: 0 after a clean stop or for {@code --help} and {@code --version}; 1 when the
- * server cannot start; 2 for a bad option, with one line on standard error that names it.
+ * server cannot start; 2 for a bad option, with one line on standard error that names it; 3 when
+ * the embedded database stopped and could not be restarted ({@link OrderlyServer#databaseLost()}),
+ * so that a supervisor starts the process afresh.
  */
 public final class Main {
 
   static final int EXIT_OK = 0;
   static final int EXIT_START_FAILED = 1;
   static final int EXIT_BAD_OPTION = 2;
+  static final int EXIT_DATABASE_LOST = 3;
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   private static final String PROGRAM = "orderly";
@@ -52,6 +56,7 @@ public final class Main {
     if (status != EXIT_OK || running.get() == null) {
       System.exit(status);
     }
+    exitWhenDatabaseLost(running.get(), System::exit);
     awaitShutdown();
   }
 
@@ -91,6 +96,15 @@ public final class Main {
       err.println(PROGRAM + ": could not start: " + e.getMessage());
       return EXIT_START_FAILED;
     }
+  }
+
+  /**
+   * Calls {@code exit} with {@link #EXIT_DATABASE_LOST} once the server's embedded database is gone
+   * for good, so that a supervisor starts the process afresh; the shutdown hook then closes the
+   * server on the way out.
+   */
+  static void exitWhenDatabaseLost(OrderlyServer server, IntConsumer exit) {
+    server.databaseLost().thenRun(() -> exit.accept(EXIT_DATABASE_LOST));
   }
 
   /** Keeps the main thread alive: the server's threads are daemons. Shutdown hooks end the JVM. */

@@ -15,7 +15,10 @@ import dev.orderly.persistence.PostgresOrderStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.net.BindException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -86,8 +89,11 @@ public final class OrderlyServer implements AutoCloseable {
   private final ServerMetrics metrics;
   private final OrderEngine engine;
   private final HttpServer http;
+  private final ServerGate gate;
+  private final DatabaseWatchdog watchdog;
   private final URI uri;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final CompletableFuture<String> databaseLost = new CompletableFuture<>();
 
   private OrderlyServer(
       ServerConfig config,
@@ -95,12 +101,16 @@ public final class OrderlyServer implements AutoCloseable {
       ServerMetrics metrics,
       OrderEngine engine,
       HttpServer http,
+      ServerGate gate,
+      DatabaseWatchdog watchdog,
       URI uri) {
     this.config = config;
     this.storage = storage;
     this.metrics = metrics;
     this.engine = engine;
     this.http = http;
+    this.gate = gate;
+    this.watchdog = watchdog;
     this.uri = uri;
   }
 
@@ -108,12 +118,38 @@ public final class OrderlyServer implements AutoCloseable {
    * Opens the store, starts the engine and starts listening; on failure, closes whatever it had
    * opened.
    *
-   * @throws OrderlyException when the database cannot be started or reached, or the port cannot be
-   *     bound; the message says which
+   * <p>The port is bound first, so that a port in use fails the start at once, before a database is
+   * created or started; until the server is ready, requests are answered 503 problem+json.
+   *
+   * @throws OrderlyException when the port cannot be bound, or the database cannot be started or
+   *     reached; the message says which
    */
   public static OrderlyServer start(ServerConfig config) {
+    return start(config, DatabaseWatchdog.Policy.DEFAULT);
+  }
+
+  /** As {@link #start(ServerConfig)}, with the embedded database watched by {@code watchdog}. */
+  static OrderlyServer start(ServerConfig config, DatabaseWatchdog.Policy watchdog) {
     Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(watchdog, "watchdog");
     long started = System.nanoTime();
+    ServerGate gate = new ServerGate();
+    HttpServer http = httpServer(config, gate);
+    listen(config, http);
+    try {
+      return start(config, watchdog, started, gate, http);
+    } catch (RuntimeException | Error e) {
+      http.shutdownNow();
+      throw e;
+    }
+  }
+
+  private static OrderlyServer start(
+      ServerConfig config,
+      DatabaseWatchdog.Policy watchdogPolicy,
+      long started,
+      ServerGate gate,
+      HttpServer http) {
     // The database starts on its own thread while this one builds the metrics, the engine and the
     // HTTP application: each takes a second or two on a cold JVM, and they do not depend on each
     // other. The pool, opened once the database is up, waits for the metrics.
@@ -136,8 +172,7 @@ public final class OrderlyServer implements AutoCloseable {
       OrderEngine engine = engine(config, store, metrics);
       opened.push(engine);
       metrics.bindEngine(engine);
-      HttpServer http = createHttpServer(config, engine, metrics);
-      opened.push(http::shutdownNow);
+      HttpHandler api = createHandler(config, engine, metrics);
       if (config.store() != ServerConfig.Store.IN_MEMORY && !opening.isDone()) {
         // Idle until the database is up (an embedded first start runs initdb): load the schema
         // migrations' machinery meanwhile, which the store needs as soon as it connects.
@@ -146,19 +181,40 @@ public final class OrderlyServer implements AutoCloseable {
       store.awaitOpen();
       OpenStore open = opening.join();
       engine.start();
-      listen(config, http);
-      URI uri = uri(config.host(), http.getListeners().iterator().next().getPort());
+      DatabaseWatchdog watchdog =
+          open.database() == null ? null : DatabaseWatchdog.start(open.database(), watchdogPolicy);
+      if (watchdog != null) {
+        opened.push(watchdog);
+      }
+      gate.open(api);
+      int port = http.getListeners().iterator().next().getPort();
+      URI uri = uri(config.host(), port);
+      InetAddress bound = boundAddress(config.host());
       LOG.info(
-          "Orderly {} listening on {} with {} workers; store: {}; ready in {} ms (JVM running for"
+          "Orderly {} listening on {}{} with {} workers; store: {}; ready in {} ms (JVM running for"
               + " {} ms)",
           version(),
-          uri,
+          URI.create("http://" + hostForUri(bound.getHostAddress()) + ":" + port + "/"),
+          bound.isAnyLocalAddress() ? " (every interface)" : "",
           config.workers(),
           config.storeDescription(),
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
           // The launch itself (the JVM, logging, the options) comes before start(): say it too.
           ManagementFactory.getRuntimeMXBean().getUptime());
-      return new OrderlyServer(config, open, metrics, engine, http, uri);
+      if (!bound.isLoopbackAddress() && config.apiToken() == null) {
+        LOG.warn(
+            "Listening on {} without an API token: anyone who reaches port {} can read, create and"
+                + " cancel orders. Set --api-token (ORDERLY_API_TOKEN), or --host 127.0.0.1 for"
+                + " this machine only",
+            bound.getHostAddress(),
+            port);
+      }
+      OrderlyServer server =
+          new OrderlyServer(config, open, metrics, engine, http, gate, watchdog, uri);
+      if (watchdog != null) {
+        watchdog.lost().thenAccept(server::databaseLost);
+      }
+      return server;
     } catch (RuntimeException | Error e) {
       closeAll(opened, e);
       closeWhenOpen(opening, e);
@@ -181,9 +237,24 @@ public final class OrderlyServer implements AutoCloseable {
     return engine.nodeId();
   }
 
-  /** Whether the server is up: not closed, and its engine running. */
+  /** Whether the server is up: not closed, its engine running, and its database not lost. */
   public boolean isRunning() {
-    return !closed.get() && engine.isRunning();
+    return !closed.get() && engine.isRunning() && !gate.hasFailed();
+  }
+
+  /**
+   * Completes, with the reason, when the embedded database has stopped and could not be restarted
+   * (see {@link DatabaseWatchdog}): from then on every request, {@code /health/live} included, is
+   * answered 503, and the command line exits with a non-zero status so that a supervisor restarts
+   * the process. Never completes for the other stores, whose database is not this process's.
+   */
+  public CompletableFuture<String> databaseLost() {
+    return databaseLost;
+  }
+
+  private void databaseLost(String reason) {
+    gate.fail(reason);
+    databaseLost.complete(reason);
   }
 
   /**
@@ -199,6 +270,9 @@ public final class OrderlyServer implements AutoCloseable {
     }
     long started = System.nanoTime();
     LOG.info("Stopping Orderly on {}", uri);
+    if (watchdog != null) {
+      watchdog.close();
+    }
     stopHttp();
     step("close the engine", engine::close);
     storage.close();
@@ -345,24 +419,21 @@ public final class OrderlyServer implements AutoCloseable {
   }
 
   /**
-   * The HTTP server with the API, configured but not yet listening: Jersey runs the application,
-   * behind the fast path for plain creates.
+   * The handler of the API: Jersey runs the application, behind the fast path for plain creates.
    */
-  private static HttpServer createHttpServer(
+  private static HttpHandler createHandler(
       ServerConfig config, OrderEngine engine, ServerMetrics metrics) {
     OrderClient client = engine.client();
     OrderlyApplication application =
         application(config, client, engine::isRunning, engine::nodeMetrics, metrics);
     HttpHandler jersey = ContainerFactory.createContainer(GrizzlyHttpContainer.class, application);
-    return httpServer(
-        config,
-        new OrderCreateFastPath(
-            jersey,
-            new OrderCreation(client),
-            config.apiToken(),
-            MAX_REQUEST_BODY_BYTES,
-            OrderCreation.TIMEOUT,
-            metrics.httpMeters()));
+    return new OrderCreateFastPath(
+        jersey,
+        new OrderCreation(client),
+        config.apiToken(),
+        MAX_REQUEST_BODY_BYTES,
+        OrderCreation.TIMEOUT,
+        metrics.httpMeters());
   }
 
   /** The API with the options of {@code config}, its HTTP requests timed in {@code metrics}. */
@@ -433,12 +504,37 @@ public final class OrderlyServer implements AutoCloseable {
     return http;
   }
 
+  /** Binds the port and starts serving; the handler decides what is answered meanwhile. */
   private static void listen(ServerConfig config, HttpServer http) {
     try {
       http.start();
+    } catch (BindException e) {
+      http.shutdownNow();
+      throw new OrderlyException(
+          "could not listen on "
+              + config.host()
+              + ":"
+              + config.port()
+              + ": "
+              + e.getMessage()
+              + " (another process holds port "
+              + config.port()
+              + ": stop it, or choose another port with --port)",
+          e);
     } catch (IOException e) {
+      http.shutdownNow();
       throw new OrderlyException(
           "could not listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The address the listener binds: the host resolved as Grizzly resolves it. */
+  private static InetAddress boundAddress(String host) {
+    try {
+      return InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      // The listener has bound it, so this does not happen; say what was asked for.
+      throw new OrderlyException("cannot resolve the bound host " + host, e);
     }
   }
 

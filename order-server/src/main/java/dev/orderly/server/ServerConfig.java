@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  * }
  * }</pre>
  *
- * @param host the address to listen on; {@code 0.0.0.0} is every IPv4 interface
+ * @param host the address to listen on: {@code 127.0.0.1} (the default) for this machine only,
+ *     {@code 0.0.0.0} for every IPv4 interface
  * @param port the HTTP port; 0 picks a free one
  * @param workers how many orders the engine processes at once
  * @param httpThreads the size of Grizzly's worker pool, which runs the HTTP requests
@@ -82,7 +83,12 @@ public record ServerConfig(
     EXTERNAL
   }
 
-  public static final String DEFAULT_HOST = "0.0.0.0";
+  /**
+   * This machine only, as PostgreSQL and Redis do: listening beyond it is a choice to make on
+   * purpose ({@code --host 0.0.0.0}), with {@code --api-token}.
+   */
+  public static final String DEFAULT_HOST = "127.0.0.1";
+
   public static final int DEFAULT_PORT = 8080;
   public static final int DEFAULT_WORKERS = OrderEngine.DEFAULT_WORKERS;
 
@@ -290,7 +296,8 @@ public record ServerConfig(
         "--host",
         "ORDERLY_HOST",
         "<address>",
-        "address to listen on (default 0.0.0.0: every interface; 127.0.0.1: this machine only)"),
+        "address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every"
+            + " interface, then set --api-token too)"),
     IN_MEMORY(
         "--in-memory",
         "ORDERLY_IN_MEMORY",

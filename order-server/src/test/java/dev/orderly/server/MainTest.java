@@ -3,13 +3,18 @@ package dev.orderly.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
 
@@ -81,6 +86,26 @@ class MainTest {
         .doesNotContain("\tat ");
     assertThat(err().lines()).hasSize(1);
     assertThat(started).isEmpty();
+  }
+
+  @Test
+  void aPortInUseFailsTheStartBeforeTheDatabaseIsCreatedWithOneLineNamingThePort(
+      @TempDir Path folder) throws IOException {
+    Path data = folder.resolve("data");
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+
+      int status = run("--host", "127.0.0.1", "--port", "" + port, "--data-dir", data.toString());
+
+      assertThat(status).isEqualTo(Main.EXIT_START_FAILED);
+      assertThat(err())
+          .startsWith("orderly: could not start: could not listen on 127.0.0.1:" + port + ": ")
+          .contains("another process holds port " + port)
+          .doesNotContain("\tat ");
+      assertThat(err().lines()).hasSize(1);
+      assertThat(data).as("the database was never created").doesNotExist();
+      assertThat(started).isEmpty();
+    }
   }
 
   @Test

@@ -29,7 +29,7 @@ class ServerConfigTest {
     assertThat(config.store()).isEqualTo(Store.EMBEDDED);
     assertThat(config.dataDir()).isEqualTo(Path.of("orderly-data"));
     assertThat(config.port()).isEqualTo(8080);
-    assertThat(config.host()).isEqualTo("0.0.0.0");
+    assertThat(config.host()).as("this machine only, unless asked").isEqualTo("127.0.0.1");
     assertThat(config.workers()).isEqualTo(4);
     assertThat(config.httpThreads())
         .isEqualTo(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
@@ -312,7 +312,7 @@ class ServerConfigTest {
   void theLoggedConfigurationListsEverySetting() {
     assertThat(parse("--in-memory", "--port", "0", "--processing-delay", "250ms").toString())
         .isEqualTo(
-            "host=0.0.0.0, port=0, workers=4, http-threads="
+            "host=127.0.0.1, port=0, workers=4, http-threads="
                 + ServerConfig.DEFAULT_HTTP_THREADS
                 + ", store=in-memory, processing-delay=250ms, failure-rate=0.0,"
                 + " node-id=(generated), shutdown-timeout=5s, lease=30s, api-token=(none),"
