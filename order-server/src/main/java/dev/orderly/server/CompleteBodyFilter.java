@@ -108,6 +108,12 @@ final class CompleteBodyFilter extends BaseFilter {
         // The whole body is here (or there is none): the usual case, at no cost.
         return ctx.getInvokeAction();
       }
+      if (request.getContentLength() <= 0 && !request.isChunked()) {
+        // No body by RFC 9112 section 6.3, though Grizzly expects more content: a request with
+        // "Upgrade" (the JDK's HttpClient asks every plain-HTTP request to upgrade to h2c) is
+        // one. Holding it would answer 408 after the timeout.
+        return ctx.getInvokeAction();
+      }
       body = hold(ctx, request);
       held.set(connection, body);
     }

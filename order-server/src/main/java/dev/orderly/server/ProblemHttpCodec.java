@@ -16,6 +16,7 @@ import org.glassfish.grizzly.http.KeepAlive;
 import org.glassfish.grizzly.http.Protocol;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.http.util.Header;
 import org.glassfish.grizzly.http.util.HttpStatus;
 import org.glassfish.grizzly.memory.Buffers;
 import org.glassfish.grizzly.memory.MemoryManager;
@@ -100,6 +101,19 @@ final class ProblemHttpCodec extends HttpServerFilter {
       request.setProtocol(Protocol.HTTP_1_1);
     }
     return true;
+  }
+
+  /**
+   * Ignores {@code Upgrade}, as a server may (RFC 9110, section 7.8): the server speaks HTTP/1.1
+   * only. Grizzly's default hands an upgrade request's connection to the new protocol, with no
+   * content length and no content type on the answer, so the JDK's HttpClient, which asks every
+   * plain-HTTP request at its defaults to upgrade to h2c, waited for ever on creates and got
+   * answers without a content type.
+   */
+  @Override
+  protected void onIncomingUpgrade(FilterChainContext ctx, HttpHeader header) {
+    header.setUpgrade(null);
+    header.getHeaders().removeHeader(Header.Upgrade);
   }
 
   @Override

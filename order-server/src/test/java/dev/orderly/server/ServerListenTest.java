@@ -31,9 +31,13 @@ class ServerListenTest {
   private final Logger log = (Logger) LoggerFactory.getLogger(OrderlyServer.class);
   private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
   private final List<OrderlyServer> servers = new ArrayList<>();
+  private Level level;
 
   @BeforeEach
   void capture() {
+    // The tests log warnings only; the ready line is an INFO line.
+    level = log.getLevel();
+    log.setLevel(Level.INFO);
     lines.start();
     log.addAppender(lines);
   }
@@ -42,6 +46,7 @@ class ServerListenTest {
   void stop() {
     servers.forEach(OrderlyServer::close);
     log.detachAppender(lines);
+    log.setLevel(level);
   }
 
   private OrderlyServer start(String... args) {

@@ -134,6 +134,39 @@ class SlowRequestBodyTest {
     // readToTheEnd returned: the server closed the connection.
   }
 
+  /**
+   * The JDK's HttpClient, left at its defaults, asks to upgrade to h2c; the server ignores that and
+   * answers in HTTP/1.1 at once (it waited for ever before, and the body filter answered 408).
+   */
+  @Test
+  void aRequestAskingForAnUpgradeHasNoBodyToWaitFor() throws Exception {
+    URI uri = start(Duration.ofSeconds(10));
+    java.net.http.HttpClient client =
+        java.net.http.HttpClient.newBuilder().connectTimeout(PROMPTLY).build();
+
+    java.net.http.HttpResponse<String> answer =
+        client.send(
+            java.net.http.HttpRequest.newBuilder(uri.resolve("/health/live"))
+                .timeout(PROMPTLY)
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
+    java.net.http.HttpResponse<String> created =
+        client.send(
+            java.net.http.HttpRequest.newBuilder(uri.resolve("/orders"))
+                .timeout(PROMPTLY)
+                .header("Content-Type", "application/json")
+                .POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"order_id\":\"h2c\",\"user_id\":\"u\",\"item_ids\":[\"a\"],"
+                            + "\"total_amount\":1}"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+  }
+
   @Test
   void aBodySentInPartsWithinTheTimeoutIsServedByEachRoute() throws IOException {
     URI uri = start(Duration.ofSeconds(30));
