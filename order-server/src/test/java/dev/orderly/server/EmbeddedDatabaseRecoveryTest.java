@@ -2,6 +2,10 @@ package dev.orderly.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.orderly.core.testing.Await;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +20,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * A server on its embedded PostgreSQL whose postmaster is killed with SIGKILL, as a crash or a
@@ -35,13 +41,51 @@ class EmbeddedDatabaseRecoveryTest {
 
   @TempDir Path folder;
 
+  /**
+   * The loggers that warn of the outage this test causes on purpose: their lines are kept here, not
+   * printed, so that a green build shows only what a reader should act on.
+   */
+  private static final List<String> OUTAGE_LOGGERS =
+      List.of(
+          DatabaseWatchdog.class.getName(),
+          "dev.orderly.persistence.Notifications",
+          "dev.orderly.core.internal.Dispatcher",
+          "com.zaxxer.hikari",
+          // zonky cannot stop the killed postmaster before it releases the folder, and says so.
+          "io.zonky.test.db.postgres.embedded.EmbeddedPostgres");
+
+  private final ListAppender<ILoggingEvent> outage = new ListAppender<>();
+
   private OrderlyServer server;
+
+  @BeforeEach
+  void keepTheOutagesWarnings() {
+    outage.start();
+    for (String name : OUTAGE_LOGGERS) {
+      Logger logger = (Logger) LoggerFactory.getLogger(name);
+      logger.addAppender(outage);
+      logger.setAdditive(false);
+    }
+  }
 
   @AfterEach
   void stop() {
     if (server != null) {
       server.close();
     }
+    for (String name : OUTAGE_LOGGERS) {
+      Logger logger = (Logger) LoggerFactory.getLogger(name);
+      logger.setAdditive(true);
+      logger.detachAppender(outage);
+    }
+  }
+
+  private List<String> watchdogWarnings() {
+    return outage.list.stream()
+        .filter(event -> event.getLoggerName().equals(DatabaseWatchdog.class.getName()))
+        .filter(event -> event.getLevel() == Level.WARN)
+        .map(ILoggingEvent::getFormattedMessage)
+        .toList();
   }
 
   @Test
@@ -78,6 +122,9 @@ class EmbeddedDatabaseRecoveryTest {
     assertThat(http.get("/health/live").status()).isEqualTo(200);
     assertThat(server.isRunning()).isTrue();
     assertThat(server.databaseLost()).isNotDone();
+    assertThat(watchdogWarnings())
+        .anyMatch(line -> line.contains("has stopped") && line.contains("restarting it"))
+        .anyMatch(line -> line.contains("restarted on port"));
   }
 
   @Test
