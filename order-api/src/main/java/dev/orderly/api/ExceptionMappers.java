@@ -259,16 +259,8 @@ final class ExceptionMappers {
     public Response toResponse(Throwable e) {
       String errorId = UUID.randomUUID().toString();
       LOG.error("unexpected error {}", errorId, e);
-      ProblemType type = ProblemType.INTERNAL_ERROR;
-      Problem problem =
-          new Problem(
-              type.uri(),
-              type.title(),
-              type.status(),
-              "an unexpected error occurred; it was logged under reference " + errorId,
-              null,
-              errorId);
-      return Response.status(type.status()).type(Problems.PROBLEM_JSON).entity(problem).build();
+      Problem problem = HttpProblem.internalErrorProblem(errorId);
+      return Response.status(problem.status()).type(Problems.PROBLEM_JSON).entity(problem).build();
     }
   }
 

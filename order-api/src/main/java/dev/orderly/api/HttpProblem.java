@@ -52,15 +52,21 @@ public final class HttpProblem {
    * @param errorId the reference the error was logged under
    */
   public static byte[] internalError(String errorId) {
+    return write(internalErrorProblem(errorId));
+  }
+
+  /**
+   * The {@code internal-error} problem for an error logged under {@code errorId}, and nothing else.
+   */
+  static Problem internalErrorProblem(String errorId) {
     ProblemType type = ProblemType.INTERNAL_ERROR;
-    return write(
-        new Problem(
-            type.uri(),
-            type.title(),
-            type.status(),
-            "an unexpected error occurred; it was logged under reference " + errorId,
-            null,
-            errorId));
+    return new Problem(
+        type.uri(),
+        type.title(),
+        type.status(),
+        "an unexpected error occurred; it was logged under reference " + errorId,
+        null,
+        errorId);
   }
 
   private static byte[] write(Problem problem) {
